@@ -1,0 +1,10 @@
+export * from './message-const.js';
+export * from './properties.js';
+export * from './message-queue.js';
+export { Message, MessageExt, type MessageOptions, type MessageExtFields } from './message.js';
+export * from './socket-address.js';
+export * from './compression.js';
+export * from './stored-message-codec.js';
+export * from './batch-codec.js';
+export * from './message-id.js';
+export * from './tag-hash.js';
