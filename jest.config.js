@@ -18,6 +18,7 @@ const common = {
   modulePathIgnorePatterns: ['<rootDir>/dist/', '<rootDir>/.cache/'],
   moduleNameMapper: {
     '^@app/([^/]+)$': '<rootDir>/libs/$1/src/index.ts',
+    '^@app/rocketmq/(protocol|remoting)$': '<rootDir>/libs/rocketmq/src/$1/index.ts',
     '^@app/([^/]+)/(.*)\\.js$': '<rootDir>/libs/$1/src/$2',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
@@ -28,6 +29,12 @@ export default {
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/libs/**/*.spec.ts', '<rootDir>/apps/**/*.spec.ts'] },
     { ...common, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.e2e-spec.ts'] },
-    { ...common, displayName: 'interop', testMatch: ['<rootDir>/test/interop/**/*.interop-spec.ts', '<rootDir>/test/scratch/**/*.interop-spec.ts'] },
+    {
+      ...common,
+      displayName: 'interop',
+      testMatch: ['<rootDir>/test/interop/**/*.interop-spec.ts'],
+      globalSetup: '<rootDir>/test/interop/global-setup.ts',
+      globalTeardown: '<rootDir>/test/interop/global-teardown.ts',
+    },
   ],
 };

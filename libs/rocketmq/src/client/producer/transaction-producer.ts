@@ -1,5 +1,5 @@
 import { RocketMQClientError, RocketMQError } from '../../protocol/errors.js';
-import { EndTransactionRequestHeader, TransactionType, type CheckTransactionStateRequestHeader } from '../../protocol/header/transaction-headers.js';
+import { EndTransactionRequestHeader, EndTransactionType, type CheckTransactionStateRequestHeader } from '../../protocol/header/transaction-headers.js';
 import { MessageConst } from '../../protocol/message/message-const.js';
 import type { Message, MessageExt } from '../../protocol/message/message.js';
 import { decodeOffsetMessageId } from '../../protocol/message/message-id.js';
@@ -39,9 +39,9 @@ export class LocalTransactionError extends RocketMQError {
 }
 
 const TRANSACTION_TYPE: Record<LocalTransactionState, number> = {
-  COMMIT: TransactionType.COMMIT,
-  ROLLBACK: TransactionType.ROLLBACK,
-  UNKNOWN: TransactionType.NOT_TYPE,
+  COMMIT: EndTransactionType.COMMIT,
+  ROLLBACK: EndTransactionType.ROLLBACK,
+  UNKNOWN: EndTransactionType.NOT_TYPE,
 };
 
 /**

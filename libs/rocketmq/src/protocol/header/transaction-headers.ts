@@ -1,7 +1,7 @@
 import { defineHeader, f } from './header-codec.js';
 
 /** END_TRANSACTION commitOrRollback values (MessageSysFlag transaction types). */
-export const TransactionType = { NOT_TYPE: 0, PREPARED: 4, COMMIT: 8, ROLLBACK: 12 } as const;
+export const EndTransactionType = { NOT_TYPE: 0, PREPARED: 4, COMMIT: 8, ROLLBACK: 12 } as const;
 
 export const EndTransactionRequestHeader = defineHeader('EndTransactionRequestHeader', {
   topic: f.optString(),
