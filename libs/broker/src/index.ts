@@ -1,0 +1,2 @@
+/** @app/broker: an embeddable RocketMQ-compatible name server and broker with a durable store. */
+export * from './namesrv/index.js';
