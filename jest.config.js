@@ -36,5 +36,12 @@ export default {
       globalSetup: '<rootDir>/test/interop/global-setup.ts',
       globalTeardown: '<rootDir>/test/interop/global-teardown.ts',
     },
+    {
+      ...common,
+      displayName: 'capture',
+      testMatch: ['<rootDir>/test/capture/**/*.capture-spec.ts'],
+      globalSetup: '<rootDir>/test/interop/global-setup.ts',
+      globalTeardown: '<rootDir>/test/interop/global-teardown.ts',
+    },
   ],
 };
