@@ -9,3 +9,5 @@ export * from './client/client-options.js';
 export { ClientInstance } from './client/client-instance.js';
 export * from './client/namespace.js';
 export * from './client/producer/index.js';
+export * from './client/admin/index.js';
+export * from './client/consumer/index.js';
