@@ -19,4 +19,4 @@ export type { BrokerReplica, BrokerSummary, ClusterOverview } from './cluster-ov
 export type { ConsumerClientConnection, ConsumerConnection } from './consumer-connection.js';
 export type { ConsumerProgress, QueueProgress } from './consumer-progress.js';
 export { DEFAULT_TEMPLATE_TOPIC, Perm, type CreateTopicOptions } from './create-topic.js';
-export type { QueueStats, TopicStats } from './topic-stats.js';
+export type { TopicQueueStats, TopicStats } from './topic-stats.js';

@@ -2,7 +2,7 @@
 import type { TopicStatsTable } from '../../protocol/body/topic-stats-table.js';
 import { compareMessageQueues, MessageQueueMap, type MessageQueue } from '../../protocol/message/message-queue.js';
 
-export interface QueueStats {
+export interface TopicQueueStats {
   readonly mq: MessageQueue;
   /** Oldest offset still stored. */
   readonly minOffset: number;
@@ -15,7 +15,7 @@ export interface QueueStats {
 export interface TopicStats {
   readonly topic: string;
   /** Sorted by broker name, then queue id. */
-  readonly queues: readonly QueueStats[];
+  readonly queues: readonly TopicQueueStats[];
   /** Sum of maxOffset: messages ever written to the topic. */
   readonly totalMaxOffset: number;
   /** Sum of maxOffset − minOffset: messages still stored. */
@@ -27,7 +27,7 @@ export interface TopicStats {
 }
 
 export function topicStatsFrom(topic: string, tables: readonly TopicStatsTable[]): TopicStats {
-  const merged = new MessageQueueMap<QueueStats>();
+  const merged = new MessageQueueMap<TopicQueueStats>();
   let putTps: number | undefined;
   for (const t of tables) {
     if (t.topicPutTps !== undefined) putTps = (putTps ?? 0) + t.topicPutTps;

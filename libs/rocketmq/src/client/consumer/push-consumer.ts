@@ -37,7 +37,7 @@ import { Rebalance } from './rebalance.js';
 import { RemoteOffsetStore } from './remote-offset-store.js';
 
 /** Figures of one owned queue. */
-export interface QueueStats {
+export interface ConsumerQueueStats {
   messageQueue: MessageQueue;
   /** Messages pulled and not yet consumed. */
   cachedCount: number;
@@ -251,8 +251,8 @@ export class PushConsumer implements ConsumerAdminHandle, ConsumeHost, PullHost 
   }
 
   /** Figures of every owned queue. */
-  queueStats(): QueueStats[] {
-    const out: QueueStats[] = [];
+  queueStats(): ConsumerQueueStats[] {
+    const out: ConsumerQueueStats[] = [];
     for (const [mq, pq] of this.rebalanceImpl.processQueues.sortedEntries()) {
       const committedOffset = this._offsetStore?.memoryOffset(mq) ?? OFFSET_NOT_FOUND;
       out.push({
