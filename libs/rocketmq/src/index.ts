@@ -11,3 +11,4 @@ export * from './client/namespace.js';
 export * from './client/producer/index.js';
 export * from './client/admin/index.js';
 export * from './client/consumer/index.js';
+export * from './nest/index.js';
