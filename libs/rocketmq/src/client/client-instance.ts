@@ -126,6 +126,8 @@ export class ClientInstance {
       this.timers.push(timer);
     };
     every(this.options.pollNameServerIntervalMs, () => this.refreshAllRoutes(), 'route refresh');
+    // Topics subscribed before they exist (created later by a first send) are looked up every second.
+    every(1000, () => this.refreshMissingRoutes(), 'route lookup');
     every(this.options.heartbeatBrokerIntervalMs, () => this.sendHeartbeatToAllBrokers(), 'heartbeat');
     every(this.options.persistConsumerOffsetIntervalMs, () => this.persistAllOffsets(), 'offset commit');
     every(20_000, () => this.rebalanceAll(), 'rebalance');
@@ -217,17 +219,37 @@ export class ClientInstance {
 
   private applyRoute(topic: string, route: TopicRouteData): void {
     this.routes.set(topic, route);
+    let newBroker = false;
     for (const broker of route.brokerDatas) {
       const addrs = new Map<number, string>();
-      for (const [id, addr] of brokerAddrEntries(broker.brokerAddrs)) addrs.set(id, addr);
+      const known = this.brokerAddrs.get(broker.brokerName);
+      for (const [id, addr] of brokerAddrEntries(broker.brokerAddrs)) {
+        addrs.set(id, addr);
+        if (known?.get(id) !== addr) newBroker = true;
+      }
       this.brokerAddrs.set(broker.brokerName, addrs);
       if (broker.cluster) this.brokerClusters.set(broker.brokerName, broker.cluster);
+    }
+    if (newBroker && this.started && !this.stopped) {
+      // A broker we never sent a heartbeat to must learn our groups now: consumers rebalance against
+      // its client list, and transaction check-backs look for a live producer of the group there.
+      this.sendHeartbeatToAllBrokers()
+        .then(() => this.requestRebalance())
+        .catch((error: Error) => this.logger.warn(`heartbeat to new brokers failed: ${error.message}`, 'ClientInstance'));
     }
     for (const producer of this.producers.values()) {
       for (const t of producer.publishTopics()) if (t === topic) producer.onTopicRoute(topic, route);
     }
     for (const consumer of this.consumers.values()) {
       for (const t of consumer.subscribedTopics()) if (t === topic) consumer.onTopicRoute(topic, route);
+    }
+  }
+
+  private async refreshMissingRoutes(): Promise<void> {
+    for (const consumer of this.consumers.values()) {
+      for (const topic of consumer.subscribedTopics()) {
+        if (!this.routes.has(topic)) await this.updateTopicRoute(topic).catch(() => undefined);
+      }
     }
   }
 
