@@ -12,7 +12,7 @@ import { PullConsumer } from '../../libs/rocketmq/src/client/consumer/pull-consu
 import { Producer } from '../../libs/rocketmq/src/client/producer/producer.js';
 import type { MessageExt } from '../../libs/rocketmq/src/protocol/message/message.js';
 import { Message, type MessageOptions } from '../../libs/rocketmq/src/protocol/message/message.js';
-import { nameServer, uniqueName } from './support/target.js';
+import { nameServer, targetVersion, uniqueName } from './support/target.js';
 
 const debug = (level: string) => (message: string, context?: string) => process.stderr.write(`${level} [${context}] ${message}\n`);
 const quiet = process.env.CONSUMER_DEBUG
@@ -252,6 +252,13 @@ describe('push consumer, start offsets', () => {
     await waitFor(() => c.assignedQueues().filter((q) => q.topic === topic).length === 4, 10_000, 'the queues');
     await sleep(500);
     const after = await sendAll(p, topic, 3);
+    if (targetVersion().startsWith('4.')) {
+      // 4.9 brokers have no setZeroIfNotFound: a new group on a topic whose first message is still in
+      // memory gets offset 0, so it reads from the start (the Java client does the same there).
+      await waitFor(() => got.length >= 6, 20_000, 'all six messages');
+      expect(got.sort()).toEqual([...before, ...after].sort());
+      return;
+    }
     await waitFor(() => got.length >= 3, 20_000, 'the three later messages');
     await sleep(500);
     expect(got.sort()).toEqual([...after].sort());

@@ -40,6 +40,20 @@ export class ConsumerApi {
     return addr;
   }
 
+  /**
+   * Where to read offsets: the master, else (master down) a slave of the same broker, as Java's
+   * findBrokerAddressInSubscribe does, so consumers keep going from a dead master's slave.
+   */
+  async readAddr(brokerName: string, topic?: string): Promise<string> {
+    let found = this.instance.subscribeAddr(brokerName);
+    if (!found && topic) {
+      await this.instance.updateTopicRoute(topic).catch(() => undefined);
+      found = this.instance.subscribeAddr(brokerName);
+    }
+    if (!found) throw new RocketMQConnectionError(`No replica of broker ${brokerName} is known (is it down?)`, brokerName);
+    return found.addr;
+  }
+
   private async call(addr: string, code: number, ext: ExtFields | undefined, body?: Buffer, accept: readonly number[] = [ResponseCode.SUCCESS]): Promise<RemotingCommand> {
     const response = await this.instance.remoting.invoke(addr, RemotingCommand.request(code, ext, body), this.timeoutMs);
     if (!accept.includes(response.code)) throw new RocketMQResponseError(response.code, response.remark, addr, requestCodeName(code));
@@ -48,7 +62,7 @@ export class ConsumerApi {
 
   /** The group's committed offset of a queue; undefined when the broker has none (QUERY_NOT_FOUND). */
   async queryConsumerOffset(group: string, mq: MessageQueue, setZeroIfNotFound?: boolean): Promise<number | undefined> {
-    const addr = await this.masterAddr(mq.brokerName, mq.topic);
+    const addr = await this.readAddr(mq.brokerName, mq.topic);
     const ext = QueryConsumerOffsetRequestHeader.encode({ consumerGroup: group, topic: mq.topic, queueId: mq.queueId, setZeroIfNotFound, bname: mq.brokerName });
     const response = await this.call(addr, RequestCode.QUERY_CONSUMER_OFFSET, ext, undefined, [ResponseCode.SUCCESS, ResponseCode.QUERY_NOT_FOUND]);
     if (response.code === ResponseCode.QUERY_NOT_FOUND) return undefined;
@@ -57,7 +71,7 @@ export class ConsumerApi {
 
   /** Commits an offset: one-way as the periodic commit does, or waiting for the broker's answer. */
   async updateConsumerOffset(group: string, mq: MessageQueue, offset: number, oneway: boolean): Promise<void> {
-    const addr = await this.masterAddr(mq.brokerName, mq.topic);
+    const addr = await this.readAddr(mq.brokerName, mq.topic);
     const ext = UpdateConsumerOffsetRequestHeader.encode({ consumerGroup: group, topic: mq.topic, queueId: mq.queueId, commitOffset: offset, bname: mq.brokerName });
     if (oneway) {
       await this.instance.remoting.invokeOneway(addr, RemotingCommand.request(RequestCode.UPDATE_CONSUMER_OFFSET, ext).markOneway());
@@ -67,20 +81,20 @@ export class ConsumerApi {
   }
 
   async maxOffset(mq: MessageQueue): Promise<number> {
-    const addr = await this.masterAddr(mq.brokerName, mq.topic);
+    const addr = await this.readAddr(mq.brokerName, mq.topic);
     const response = await this.call(addr, RequestCode.GET_MAX_OFFSET, GetMaxOffsetRequestHeader.encode({ topic: mq.topic, queueId: mq.queueId, bname: mq.brokerName }));
     return OffsetResponseHeader.decode(response.extFields).offset;
   }
 
   async minOffset(mq: MessageQueue): Promise<number> {
-    const addr = await this.masterAddr(mq.brokerName, mq.topic);
+    const addr = await this.readAddr(mq.brokerName, mq.topic);
     const response = await this.call(addr, RequestCode.GET_MIN_OFFSET, GetMinOffsetRequestHeader.encode({ topic: mq.topic, queueId: mq.queueId, bname: mq.brokerName }));
     return OffsetResponseHeader.decode(response.extFields).offset;
   }
 
   /** The offset of the first message stored at or after `timestamp` (ms). */
   async searchOffset(mq: MessageQueue, timestamp: number): Promise<number> {
-    const addr = await this.masterAddr(mq.brokerName, mq.topic);
+    const addr = await this.readAddr(mq.brokerName, mq.topic);
     const ext = SearchOffsetRequestHeader.encode({ topic: mq.topic, queueId: mq.queueId, timestamp, bname: mq.brokerName });
     const response = await this.call(addr, RequestCode.SEARCH_OFFSET_BY_TIMESTAMP, ext);
     return OffsetResponseHeader.decode(response.extFields).offset;

@@ -232,9 +232,9 @@ export class PullConsumer implements ConsumerHandle {
     // A pull held by the broker may take its whole suspend time: a new loop starts right away,
     // the old one stops when its pull returns.
     for (let i = this.ready.length - 1; i >= 0; i--) if (this.ready[i]!.state === state) this.ready.splice(i, 1);
+    // A seek moves the position only; the committed offset changes with commit() (or auto-commit).
     state.pullOffset = offset;
     state.consumeOffset = offset;
-    this.offsetStore.updateOffset(state.mq, offset, false);
     if (this.state === 'running') this.startLoop(state);
   }
 
@@ -326,7 +326,9 @@ export class PullConsumer implements ConsumerHandle {
   }
 
   async persistOffsets(): Promise<void> {
-    if (this.state !== 'running' || !this.store) return;
+    // With manual commits the user's commit() is the only writer: a periodic one-way write of an
+    // older in-memory offset could otherwise land after it (brokers process offset updates in parallel).
+    if (this.state !== 'running' || !this.store || !(this.options.autoCommit ?? true)) return;
     await this.store.persistAll([...this.queues.keys()]).catch((error: Error) => this.logger.warn(`persisting offsets failed: ${error.message}`, 'PullConsumer'));
   }
 

@@ -170,14 +170,14 @@ export class Producer implements ProducerHandle {
         ResponseCode.MESSAGE_ILLEGAL,
       );
     }
+    // Like Java, the batch itself gets no UNIQ_KEY: 4.9 brokers copy the batch's properties onto
+    // every inner message, which would replace each message's own id.
     const batch = new Message(messages[0]!.topic, body, { waitStoreMsgOK: messages[0]!.waitStoreMsgOK });
-    batch.putProperty(MessageConst.UNIQ_KEY, createUniqueId());
     const ids = messages.map((m) => m.uniqKey!).join(',');
     const timeoutMs = options.timeoutMs ?? this.config.sendTimeoutMs;
-    const result = options.queue
-      ? await this.sendOnce(batch, { queue: options.queue, addr: await this.brokerAddr(options.queue.brokerName, batch.topic) }, timeoutMs, body)
-      : await this.sendWithRetries(batch, timeoutMs, body);
-    return { ...result, msgId: ids };
+    return options.queue
+      ? await this.sendOnce(batch, { queue: options.queue, addr: await this.brokerAddr(options.queue.brokerName, batch.topic) }, timeoutMs, body, ids)
+      : await this.sendWithRetries(batch, timeoutMs, body, ids);
   }
 
   /**
@@ -252,7 +252,7 @@ export class Producer implements ProducerHandle {
     if (this.namespace && !message.getProperty(MessageConst.INSTANCE_ID)) message.putProperty(MessageConst.INSTANCE_ID, this.namespace);
   }
 
-  private async sendWithRetries(message: Message, timeoutMs: number, batchBody: Buffer | undefined): Promise<SendResult> {
+  private async sendWithRetries(message: Message, timeoutMs: number, batchBody: Buffer | undefined, batchIds?: string): Promise<SendResult> {
     const started = Date.now();
     const info = await this.publishInfoOf(message.topic);
     const attempts = 1 + this.config.retryTimesWhenSendFailed;
@@ -266,7 +266,7 @@ export class Producer implements ProducerHandle {
       const attemptStarted = Date.now();
       try {
         const addr = await this.brokerAddr(queue.brokerName, message.topic);
-        const result = await this.sendOnce(message, { queue, addr }, remaining, batchBody);
+        const result = await this.sendOnce(message, { queue, addr }, remaining, batchBody, batchIds);
         this.faults.update(queue.brokerName, Date.now() - attemptStarted, false);
         if (result.status !== 'SEND_OK' && this.config.retryAnotherBrokerWhenNotStoreOK && attempt + 1 < attempts) continue;
         return result;
@@ -283,10 +283,10 @@ export class Producer implements ProducerHandle {
     throw new RocketMQTimeoutError(this.instance.nameServer.addresses.join(';'), `send to ${message.topic}`, timeoutMs);
   }
 
-  private async sendOnce(message: Message, target: Attempt, timeoutMs: number, batchBody: Buffer | undefined): Promise<SendResult> {
+  private async sendOnce(message: Message, target: Attempt, timeoutMs: number, batchBody: Buffer | undefined, batchIds?: string): Promise<SendResult> {
     const request = this.buildRequest(message, target.queue, batchBody);
     const response = await this.instance.remoting.invoke(target.addr, request, timeoutMs);
-    return processSendResponse(response, target.addr, request, target.queue, message.uniqKey!);
+    return processSendResponse(response, target.addr, request, target.queue, batchIds ?? message.uniqKey!);
   }
 
   private buildRequest(message: Message, queue: MessageQueue, batchBody?: Buffer) {

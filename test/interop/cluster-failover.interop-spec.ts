@@ -1,0 +1,101 @@
+/**
+ * Two masters with one async slave each: when a master is killed, sends keep succeeding on the
+ * other master and consumers keep reading the dead master's messages from its slave.
+ */
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { AdminClient } from '../../libs/rocketmq/src/client/admin/index.js';
+import { PushConsumer } from '../../libs/rocketmq/src/client/consumer/push-consumer.js';
+import { Producer } from '../../libs/rocketmq/src/client/producer/producer.js';
+import { Message } from '../../libs/rocketmq/src/protocol/message/message.js';
+import { startApacheRocketMQ, type RunningApacheCluster } from './support/apache-rocketmq.js';
+import { sleep, testLogger, waitFor } from './support/helpers.js';
+import { targetVersion, uniqueName } from './support/target.js';
+
+describe(`2 masters + 2 slaves (Apache RocketMQ ${targetVersion()})`, () => {
+  let cluster: RunningApacheCluster;
+  let admin: AdminClient;
+  let producer: Producer;
+
+  beforeAll(async () => {
+    cluster = await startApacheRocketMQ({
+      version: targetVersion(),
+      brokers: [
+        { brokerName: 'broker-a' },
+        { brokerName: 'broker-a', brokerId: 1 },
+        { brokerName: 'broker-b' },
+        { brokerName: 'broker-b', brokerId: 1 },
+      ],
+    });
+    admin = new AdminClient({ nameServer: cluster.namesrvAddr, logger: testLogger });
+    await admin.start();
+    producer = new Producer({ nameServer: cluster.namesrvAddr, group: uniqueName('failover_pg'), logger: testLogger, sendTimeoutMs: 6000 });
+    await producer.start();
+  }, 240_000);
+
+  afterAll(async () => {
+    await producer?.shutdown();
+    await admin?.shutdown();
+    await cluster?.stop();
+  }, 60_000);
+
+  it('keeps sending on the surviving master and consumes the dead master’s messages from its slave', async () => {
+    const topic = uniqueName('FailoverTopic');
+    await admin.createTopic({ topic, clusterName: 'DefaultCluster', readQueueNums: 4, writeQueueNums: 4 });
+    const info = await admin.clusterInfo();
+    expect(Object.keys(info.brokers).sort()).toEqual(['broker-a', 'broker-b']);
+
+    const before: { id: string; broker: string }[] = [];
+    for (let i = 0; i < 40; i++) {
+      const result = await producer.send(new Message(topic, Buffer.from(`before-${i}`)));
+      before.push({ id: result.msgId, broker: result.messageQueue.brokerName });
+    }
+    expect(new Set(before.map((b) => b.broker))).toEqual(new Set(['broker-a', 'broker-b']));
+
+    // Let the async slaves catch up before the crash (what they miss is lost with the master).
+    const masterA = cluster.brokers.find((b) => b.brokerName === 'broker-a' && b.brokerId === 0)!;
+    const slaveA = cluster.brokers.find((b) => b.brokerName === 'broker-a' && b.brokerId === 1)!;
+    const masterOffset = Number((await admin.brokerRuntimeInfo(masterA.addr))['commitLogMaxOffset']);
+    await waitFor(() => false, 0, 'nothing').catch(() => undefined);
+    const deadline = Date.now() + 20_000;
+    let slaveOffset = 0;
+    while (Date.now() < deadline) {
+      slaveOffset = Number((await admin.brokerRuntimeInfo(slaveA.addr))['commitLogMaxOffset']);
+      if (slaveOffset >= masterOffset) break;
+      await sleep(200);
+    }
+    expect(slaveOffset).toBe(masterOffset);
+
+    await masterA.kill('SIGKILL');
+
+    const after: { id: string; broker: string }[] = [];
+    for (let i = 0; i < 40; i++) {
+      const result = await producer.send(new Message(topic, Buffer.from(`after-${i}`)));
+      after.push({ id: result.msgId, broker: result.messageQueue.brokerName });
+    }
+    expect(after).toHaveLength(40);
+    expect(after.every((a) => a.broker === 'broker-b')).toBe(true);
+
+    const received = new Map<string, string>();
+    const consumer = new PushConsumer({
+      nameServer: cluster.namesrvAddr,
+      group: uniqueName('failover_cg'),
+      logger: testLogger,
+      consumeFromWhere: 'CONSUME_FROM_FIRST_OFFSET',
+    })
+      .subscribe(topic)
+      .onMessage((message) => {
+        received.set(message.msgId, message.storeHost);
+      });
+    await consumer.start();
+    try {
+      const all = [...before, ...after];
+      await waitFor(() => all.every((m) => received.has(m.id)), 60_000, 'every message, the dead master’s included');
+      // broker-a's messages came from its slave: the master is gone.
+      const fromA = before.filter((m) => m.broker === 'broker-a');
+      expect(fromA.length).toBeGreaterThan(0);
+      for (const m of fromA) expect(received.has(m.id)).toBe(true);
+    } finally {
+      await consumer.shutdown({ drainTimeoutMs: 1000 });
+    }
+  }, 180_000);
+});
