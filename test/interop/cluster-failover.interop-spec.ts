@@ -19,11 +19,12 @@ describe(`2 masters + 2 slaves (Apache RocketMQ ${targetVersion()})`, () => {
   beforeAll(async () => {
     cluster = await startApacheRocketMQ({
       version: targetVersion(),
+      // 5.x slaves refuse pulls unless slaveReadEnable is on; reading from a slave is the point here.
       brokers: [
-        { brokerName: 'broker-a' },
-        { brokerName: 'broker-a', brokerId: 1 },
-        { brokerName: 'broker-b' },
-        { brokerName: 'broker-b', brokerId: 1 },
+        { brokerName: 'broker-a', extraConf: { slaveReadEnable: 'true' } },
+        { brokerName: 'broker-a', brokerId: 1, extraConf: { slaveReadEnable: 'true' } },
+        { brokerName: 'broker-b', extraConf: { slaveReadEnable: 'true' } },
+        { brokerName: 'broker-b', brokerId: 1, extraConf: { slaveReadEnable: 'true' } },
       ],
     });
     admin = new AdminClient({ nameServer: cluster.namesrvAddr, logger: testLogger });
@@ -40,7 +41,9 @@ describe(`2 masters + 2 slaves (Apache RocketMQ ${targetVersion()})`, () => {
 
   it('keeps sending on the surviving master and consumes the dead master’s messages from its slave', async () => {
     const topic = uniqueName('FailoverTopic');
-    await admin.createTopic({ topic, clusterName: 'DefaultCluster', readQueueNums: 4, writeQueueNums: 4 });
+    // On slaves too: a slave copies topic configs from its master only every so often, and it
+    // must know the topic to serve it once the master is gone.
+    await admin.createTopic({ topic, brokerAddrs: cluster.brokers.map((b) => b.addr), readQueueNums: 4, writeQueueNums: 4 });
     const info = await admin.clusterInfo();
     expect(Object.keys(info.brokers).sort()).toEqual(['broker-a', 'broker-b']);
 
@@ -55,7 +58,6 @@ describe(`2 masters + 2 slaves (Apache RocketMQ ${targetVersion()})`, () => {
     const masterA = cluster.brokers.find((b) => b.brokerName === 'broker-a' && b.brokerId === 0)!;
     const slaveA = cluster.brokers.find((b) => b.brokerName === 'broker-a' && b.brokerId === 1)!;
     const masterOffset = Number((await admin.brokerRuntimeInfo(masterA.addr))['commitLogMaxOffset']);
-    await waitFor(() => false, 0, 'nothing').catch(() => undefined);
     const deadline = Date.now() + 20_000;
     let slaveOffset = 0;
     while (Date.now() < deadline) {
@@ -64,7 +66,6 @@ describe(`2 masters + 2 slaves (Apache RocketMQ ${targetVersion()})`, () => {
       await sleep(200);
     }
     expect(slaveOffset).toBe(masterOffset);
-
     await masterA.kill('SIGKILL');
 
     const after: { id: string; broker: string }[] = [];
@@ -89,7 +90,14 @@ describe(`2 masters + 2 slaves (Apache RocketMQ ${targetVersion()})`, () => {
     await consumer.start();
     try {
       const all = [...before, ...after];
-      await waitFor(() => all.every((m) => received.has(m.id)), 60_000, 'every message, the dead master’s included');
+      await waitFor(() => all.every((m) => received.has(m.id)), 60_000, 'every message, the dead master’s included').catch((error: Error) => {
+        const missing = (list: { id: string; broker: string }[]) => list.filter((m) => !received.has(m.id));
+        throw new Error(
+          `${error.message}: missing ${missing(before.filter((m) => m.broker === 'broker-a')).length} of broker-a (before), ` +
+            `${missing(before.filter((m) => m.broker === 'broker-b')).length} of broker-b (before), ${missing(after).length} sent after; ` +
+            `assigned ${JSON.stringify(consumer.assignedQueues())}`,
+        );
+      });
       // broker-a's messages came from its slave: the master is gone.
       const fromA = before.filter((m) => m.broker === 'broker-a');
       expect(fromA.length).toBeGreaterThan(0);

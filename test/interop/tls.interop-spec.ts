@@ -16,7 +16,8 @@ describe(`TLS (Apache RocketMQ ${targetVersion()})`, () => {
 
   beforeAll(async () => {
     // Permissive TLS with the broker's self-signed test certificate (Apache's defaults).
-    cluster = await startApacheRocketMQ({ version: targetVersion(), brokerJvmFlags: ['-Dtls.server.mode=permissive', '-Dtls.test.mode.enable=true'] });
+    const tlsFlags = ['-Dtls.server.mode=permissive', '-Dtls.test.mode.enable=true'];
+    cluster = await startApacheRocketMQ({ version: targetVersion(), brokerJvmFlags: tlsFlags, namesrvJvmFlags: tlsFlags });
   }, 180_000);
 
   afterAll(async () => {
@@ -34,8 +35,7 @@ describe(`TLS (Apache RocketMQ ${targetVersion()})`, () => {
 
   it('sends and consumes over TLS', async () => {
     const topic = uniqueName('TlsTopic');
-    // The name server runs without TLS here; the client uses TLS for every connection, so route
-    // lookups go over a separate plaintext client.
+    // Plaintext still works on the same ports (permissive mode): create the topic that way.
     const plain = new Producer({ nameServer: cluster.namesrvAddr, group: uniqueName('tls_warm'), logger: testLogger });
     await plain.start();
     await plain.send(new Message(topic, Buffer.from('create the topic')));

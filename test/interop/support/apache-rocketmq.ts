@@ -110,6 +110,8 @@ export interface ApacheClusterOptions {
   javaHome?: string;
   /** Extra JVM flags for the brokers, after the harness defaults (a later -D wins), e.g. `-Dtls.server.mode=permissive`. */
   brokerJvmFlags?: string[];
+  /** Extra JVM flags for the name server, after the harness defaults. */
+  namesrvJvmFlags?: string[];
 }
 
 export interface RunningApacheBroker {
@@ -1039,6 +1041,7 @@ export async function startApacheRocketMQ(opts: ApacheClusterOptions): Promise<R
         [
           ...NAMESRV_JVM_FLAGS,
           ...JVM_BASE_FLAGS,
+          ...(opts.namesrvJvmFlags ?? []),
           ...homeProps(home),
           '-cp',
           classpath,
