@@ -1,7 +1,8 @@
 /**
- * `npm start`: runs the quick-start example end to end. Until the embedded broker lands, the broker
- * is Apache RocketMQ fetched from Maven Central (needs Java 17 and Maven); pass --namesrv host:port
- * to use a running cluster instead.
+ * `npm start`: starts the embedded RocketMQ (name server + broker, durable store under
+ * .data/rocketmq), runs the quick-start example against it, then keeps the broker up for other
+ * clients (Java or Node) until Ctrl-C, printing its stats. Flags: --once (exit after the example),
+ * --namesrv host:port (use a running cluster), --apache [version] (Apache RocketMQ from Maven Central).
  */
 import { parseArgs } from 'node:util';
 import { AdminClient } from '../libs/rocketmq/src/client/admin/index.js';
@@ -10,6 +11,7 @@ import { Producer } from '../libs/rocketmq/src/client/producer/producer.js';
 import { TransactionProducer } from '../libs/rocketmq/src/client/producer/transaction-producer.js';
 import { Message } from '../libs/rocketmq/src/protocol/message/message.js';
 import type { RocketMQLogger } from '../libs/rocketmq/src/logger.js';
+import { EmbeddedRocketMQ } from '../libs/broker/src/index.js';
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
 const logger: RocketMQLogger = {
@@ -19,15 +21,25 @@ const logger: RocketMQLogger = {
 };
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { namesrv: { type: 'string' }, version: { type: 'string', default: '5.5.1' } } });
+  const { values } = parseArgs({
+    options: { namesrv: { type: 'string' }, apache: { type: 'string' }, once: { type: 'boolean', default: false } },
+  });
   let nameServer = values.namesrv;
   let stopCluster: (() => Promise<void>) | undefined;
-  if (!nameServer) {
-    say(`Starting Apache RocketMQ ${values.version} (name server + broker) from Maven Central jars ...`);
+  let embedded: Awaited<ReturnType<typeof EmbeddedRocketMQ.start>> | undefined;
+  if (!nameServer && values.apache !== undefined) {
+    const version = values.apache || '5.5.1';
+    say(`Starting Apache RocketMQ ${version} (name server + broker) from Maven Central jars ...`);
     const { startApacheRocketMQ } = await import('../test/interop/support/apache-rocketmq.js');
-    const cluster = await startApacheRocketMQ({ version: values.version!, log: (line) => /fetch|download|start|ready/i.test(line) && say(`  ${line}`) });
+    const cluster = await startApacheRocketMQ({ version, log: (line) => /fetch|download|start|ready/i.test(line) && say(`  ${line}`) });
     nameServer = cluster.namesrvAddr;
     stopCluster = () => cluster.stop();
+  } else if (!nameServer) {
+    say('Starting the embedded RocketMQ (name server + broker, store in .data/rocketmq) ...');
+    embedded = await startEmbedded();
+    nameServer = embedded.nameServer;
+    say(`  ready in ${embedded.startupMs} ms: name server ${embedded.nameServer}, broker ${embedded.brokers.map((b) => `${b.name} ${b.addr}`).join(', ')}`);
+    stopCluster = () => embedded!.stop();
   }
   say(`Name server: ${nameServer}\n`);
   const topic = 'QuickstartOrders';
@@ -76,9 +88,49 @@ async function main(): Promise<void> {
     await consumer.shutdown().catch(() => undefined);
     await producer.shutdown().catch(() => undefined);
     await txProducer.shutdown().catch(() => undefined);
-    await admin.shutdown().catch(() => undefined);
-    await stopCluster?.();
   }
+  if (embedded && !values.once && process.exitCode !== 1) {
+    say(`\nThe embedded RocketMQ keeps running: point any RocketMQ client at ${nameServer} (Ctrl-C stops it).`);
+    await serveUntilSignal(admin);
+  }
+  await admin.shutdown().catch(() => undefined);
+  await stopCluster?.();
+}
+
+/** The embedded broker on the standard ports when they are free, else on free ones. */
+async function startEmbedded() {
+  const storeDir = new URL('../.data/rocketmq', import.meta.url).pathname;
+  try {
+    return await EmbeddedRocketMQ.start({ storeDir, namesrvPort: 9876, brokerConfig: { listenPort: 10911 } });
+  } catch (error) {
+    if (!/EADDRINUSE/.test(String((error as Error)?.message ?? error))) throw error;
+    say('  ports 9876/10911 are taken: using free ports');
+    return EmbeddedRocketMQ.start({ storeDir });
+  }
+}
+
+/** Prints the broker's figures every 10 s until SIGINT/SIGTERM. */
+async function serveUntilSignal(admin: AdminClient): Promise<void> {
+  await new Promise<void>((resolve) => {
+    const timer = setInterval(async () => {
+      try {
+        const info = await admin.clusterInfo();
+        for (const broker of Object.values(info.brokers)) {
+          const stats = await admin.brokerRuntimeInfo(broker.masterAddr!);
+          say(`  ${broker.brokerName}: ${stats['msgPutTotalTodayNow'] ?? 0} messages in today, ${stats['msgGetTotalTodayNow'] ?? 0} out, commit log ${stats['commitLogMaxOffset'] ?? 0} bytes`);
+        }
+      } catch (error) {
+        say(`  stats unavailable: ${(error as Error).message}`);
+      }
+    }, 10_000);
+    const stop = () => {
+      clearInterval(timer);
+      say('\nStopping ...');
+      resolve();
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
 }
 
 main().catch((error) => {

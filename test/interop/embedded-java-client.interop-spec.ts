@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { EmbeddedRocketMQ, type RunningEmbeddedRocketMQ } from '../../libs/broker/src/index.js';
 import { javaSource, parseJsonLines, runJava } from './support/java-client.js';
-import { uniqueName } from './support/target.js';
+import { targetVersion, uniqueName } from './support/target.js';
 
 interface SendLine {
   type: 'send';
@@ -29,7 +29,7 @@ interface DoneLine {
   received: number;
 }
 
-describe.each(['5.5.1', '4.9.8'])('official Java client %s against EmbeddedRocketMQ', (version) => {
+describe.each([targetVersion()])('official Java client %s against EmbeddedRocketMQ', (version) => {
   let mq: RunningEmbeddedRocketMQ;
 
   beforeAll(async () => {

@@ -18,6 +18,8 @@ export interface HeldPullRequest {
   /** Tags-code check of the request's subscription (SQL92 subscriptions pass every code). */
   matchesTagsCode: (tagsCode: number) => boolean;
   timer?: NodeJS.Timeout;
+  /** Removes the request when its connection closes; detached once the request leaves the table. */
+  onClose?: () => void;
 }
 
 /** Re-executes a held request; resolves to the response to send (undefined: nothing). */
@@ -52,9 +54,8 @@ export class PullRequestHoldService {
     }
     set.add(held);
     held.timer = setTimeout(() => this.release(key, held), Math.max(0, timeoutMs));
-    held.connection.once('close', () => {
-      this.remove(key, held);
-    });
+    held.onClose = () => this.remove(key, held);
+    held.connection.once('close', held.onClose);
   }
 
   /** Store dispatch listener: wake the requests of the message's queue that want it. */
@@ -72,6 +73,8 @@ export class PullRequestHoldService {
     if (!set || !set.delete(held)) return false;
     if (set.size === 0) this.table.delete(key);
     if (held.timer) clearTimeout(held.timer);
+    // Long-lived consumer connections hold thousands of pulls over time: keep no listener behind.
+    if (held.onClose) held.connection.off('close', held.onClose);
     return true;
   }
 
