@@ -8,6 +8,9 @@ import { PushConsumer } from '../../libs/rocketmq/src/client/consumer/push-consu
 import { Producer } from '../../libs/rocketmq/src/client/producer/producer.js';
 import { Message } from '../../libs/rocketmq/src/protocol/message/message.js';
 import { startApacheRocketMQ, type RunningApacheCluster } from './support/apache-rocketmq.js';
+import { RemotingClient } from '../../libs/rocketmq/src/remoting/remoting-client.js';
+import { RemotingCommand } from '../../libs/rocketmq/src/protocol/remoting-command.js';
+import { RequestCode } from '../../libs/rocketmq/src/protocol/request-code.js';
 import { sleep, testLogger, waitFor } from './support/helpers.js';
 import { targetVersion, uniqueName } from './support/target.js';
 
@@ -41,9 +44,29 @@ describe(`2 masters + 2 slaves (Apache RocketMQ ${targetVersion()})`, () => {
 
   it('keeps sending on the surviving master and consumes the dead master’s messages from its slave', async () => {
     const topic = uniqueName('FailoverTopic');
-    // On slaves too: a slave copies topic configs from its master only every so often, and it
-    // must know the topic to serve it once the master is gone.
-    await admin.createTopic({ topic, brokerAddrs: cluster.brokers.map((b) => b.addr), readQueueNums: 4, writeQueueNums: 4 });
+    // A slave must know the topic to serve it once its master is gone. 5.x slaves accept the topic
+    // directly; 4.9 slaves refuse it and copy their master's topic configs every 10 s instead.
+    const masters = cluster.brokers.filter((b) => b.brokerId === 0).map((b) => b.addr);
+    const slaves = cluster.brokers.filter((b) => b.brokerId !== 0).map((b) => b.addr);
+    await admin.createTopic({ topic, brokerAddrs: masters, readQueueNums: 4, writeQueueNums: 4 });
+    if (targetVersion().startsWith('4.')) {
+      const remoting = new RemotingClient();
+      try {
+        for (const slave of slaves) {
+          const deadline = Date.now() + 40_000;
+          for (;;) {
+            const response = await remoting.invoke(slave, RemotingCommand.request(RequestCode.GET_ALL_TOPIC_CONFIG), 3000);
+            if (response.body?.toString().includes(topic)) break;
+            if (Date.now() > deadline) throw new Error(`slave ${slave} never copied topic ${topic} from its master`);
+            await sleep(500);
+          }
+        }
+      } finally {
+        await remoting.close();
+      }
+    } else {
+      await admin.createTopic({ topic, brokerAddrs: slaves, readQueueNums: 4, writeQueueNums: 4 });
+    }
     const info = await admin.clusterInfo();
     expect(Object.keys(info.brokers).sort()).toEqual(['broker-a', 'broker-b']);
 
