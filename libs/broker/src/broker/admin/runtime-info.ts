@@ -12,7 +12,7 @@ import type { BrokerContext } from '../broker-context.js';
 import type { BrokerStats } from './broker-stats.js';
 import { DEFAULT_BROKER_VERSION, type AdminFeatureOptions } from './admin-options.js';
 
-const SCHEDULE_TOPIC = 'SCHEDULE_TOPIC_XXXX';
+import { SCHEDULE_TOPIC } from '../metadata/system-topics.js';
 
 /** Java `MixAll.humanReadableByteCount(bytes, false)`: binary units, one decimal. */
 export function humanReadableByteCount(bytes: number): string {

@@ -8,7 +8,9 @@ import { MessageConst } from '@app/rocketmq/protocol';
 import { DEFAULT_MESSAGE_DELAY_LEVEL, parseDelayLevels } from '../broker-config.js';
 import { findProperty } from '../../store/property-lookup.js';
 
-export const SCHEDULE_TOPIC = 'SCHEDULE_TOPIC_XXXX';
+import { SCHEDULE_TOPIC } from '../metadata/system-topics.js';
+
+export { SCHEDULE_TOPIC };
 
 /** The delay of each level, from a `messageDelayLevel` string. */
 export class DelayLevels {

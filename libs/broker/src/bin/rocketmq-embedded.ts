@@ -1,7 +1,7 @@
 /**
  * rocketmq-embedded: a name server and broker(s) from a broker.conf, until SIGINT / SIGTERM.
  *
- *   node --import @swc-node/register/esm-register libs/broker/src/cli/rocketmq-embedded.ts -c broker.conf \
+ *   node --import @swc-node/register/esm-register libs/broker/src/bin/rocketmq-embedded.ts -c broker.conf \
  *        [--namesrv-port 9876] [--store ./store] [--brokers 2] [--verbose]
  */
 import { readFileSync } from 'node:fs';
