@@ -18,22 +18,12 @@ import {
   RocketMQModule,
   RocketMQProducer,
 } from '../../libs/rocketmq/src/nest/index.js';
+import { testLogger, sleep, waitFor } from './support/helpers.js';
 import { nameServer, uniqueName } from './support/target.js';
 
-const debug = (level: string) => (message: string, context?: string) => process.stderr.write(`${level} [${context ?? ''}] ${message}\n`);
-const quiet: RocketMQLogger = process.env.ROCKETMQ_TEST_DEBUG
-  ? { log: debug('LOG'), warn: debug('WARN'), error: debug('ERROR') }
-  : { log() {}, warn() {}, error() {} };
+const quiet = testLogger;
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function waitFor(condition: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(50);
-  }
-}
 
 const SHARED_TOPIC = uniqueName('nest_cfg');
 const SHARED_GROUP = uniqueName('nest_cfg_g');

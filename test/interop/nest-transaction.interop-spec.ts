@@ -27,14 +27,11 @@ import {
   type RocketMQLocalTransactionListener,
   type TransactionContext,
 } from '../../libs/rocketmq/src/nest/index.js';
+import { testLogger, sleep } from './support/helpers.js';
 import { nameServer, uniqueName } from './support/target.js';
 
-const debug = (level: string) => (message: string, context?: string) => process.stderr.write(`${level} [${context ?? ''}] ${message}\n`);
-const quiet: RocketMQLogger = process.env.ROCKETMQ_TEST_DEBUG
-  ? { log: debug('LOG'), warn: debug('WARN'), error: debug('ERROR') }
-  : { log() {}, warn() {}, error() {} };
+const quiet = testLogger;
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function waitFor(condition: () => boolean, timeoutMs: number, what: string): Promise<void> {
   const deadline = Date.now() + timeoutMs;
