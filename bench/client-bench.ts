@@ -5,6 +5,7 @@
  */
 import { parseArgs } from 'node:util';
 import { Producer } from '../libs/rocketmq/src/client/producer/producer.js';
+import { PushConsumer } from '../libs/rocketmq/src/client/consumer/push-consumer.js';
 import { Message } from '../libs/rocketmq/src/protocol/message/message.js';
 import { silentLogger } from '../libs/rocketmq/src/logger.js';
 import { printTable } from './bench-table.js';
@@ -52,7 +53,7 @@ async function timed(
   return { count, elapsed: (performance.now() - started) / 1000, latencies };
 }
 
-export async function producerBench(ctx: BenchContext): Promise<BenchRow[]> {
+export async function producerBench(ctx: BenchContext): Promise<{ rows: BenchRow[]; topic: string; backlog: number }> {
   const topic = `BenchTopic_${Date.now().toString(36)}`;
   const producer = new Producer({ nameServer: ctx.nameServer, group: `bench_pg_${Date.now().toString(36)}`, logger: silentLogger });
   await producer.start();
@@ -77,7 +78,82 @@ export async function producerBench(ctx: BenchContext): Promise<BenchRow[]> {
   } finally {
     await producer.shutdown();
   }
-  return rows;
+  return { rows, topic, backlog: 200 + rows.reduce((n, r) => n + r.messages, 0) };
+}
+
+/** Drains the backlog the send phases left with one push consumer; reports its rate. */
+export async function drainBench(ctx: BenchContext, topic: string, backlog: number): Promise<BenchRow> {
+  let received = 0;
+  const consumer = new PushConsumer({
+    nameServer: ctx.nameServer,
+    group: `bench_drain_${Date.now().toString(36)}`,
+    logger: silentLogger,
+    consumeFromWhere: 'CONSUME_FROM_FIRST_OFFSET',
+    consumeConcurrency: 64,
+    pullBatchSize: 32,
+  })
+    .subscribe(topic)
+    .onMessage(() => {
+      received += 1;
+    });
+  const started = performance.now();
+  await consumer.start();
+  const deadline = started + Math.max(30_000, ctx.seconds * 6000);
+  while (received < backlog && performance.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  const elapsed = (performance.now() - started) / 1000;
+  await consumer.shutdown({ drainTimeoutMs: 2000 });
+  return { scenario: `consumer drain of ${backlog.toLocaleString('en-US')} backlog`, messages: received, seconds: elapsed, rate: received / elapsed };
+}
+
+/** Sends at a fixed rate to a topic a consumer already reads; reports store-to-handler latency. */
+export async function latencyBench(ctx: BenchContext, ratePerSecond: number): Promise<BenchRow> {
+  const topic = `BenchLatency_${Date.now().toString(36)}`;
+  const producer = new Producer({ nameServer: ctx.nameServer, group: `bench_lat_pg_${Date.now().toString(36)}`, logger: silentLogger });
+  await producer.start();
+  const body = Buffer.alloc(ctx.size, 'y');
+  await producer.send(new Message(topic, body)); // creates the topic
+  const latencies: number[] = [];
+  const consumer = new PushConsumer({ nameServer: ctx.nameServer, group: `bench_lat_cg_${Date.now().toString(36)}`, logger: silentLogger, consumeConcurrency: 64 })
+    .subscribe(topic)
+    .onMessage((message) => {
+      latencies.push(Date.now() - message.bornTimestamp);
+    });
+  await consumer.start();
+  await new Promise((r) => setTimeout(r, 3000)); // rebalance settles
+  latencies.length = 0;
+  const tickMs = 10;
+  const perTick = Math.max(1, Math.round((ratePerSecond * tickMs) / 1000));
+  const ticks = Math.round((ctx.seconds * 1000) / tickMs);
+  let sent = 0;
+  const started = performance.now();
+  const inFlight = new Set<Promise<unknown>>();
+  for (let t = 0; t < ticks; t++) {
+    for (let i = 0; i < perTick; i++) {
+      const p: Promise<unknown> = producer.send(new Message(topic, body)).then((): void => {
+        inFlight.delete(p);
+      });
+      inFlight.add(p);
+      sent += 1;
+    }
+    const next = started + (t + 1) * tickMs;
+    const wait = next - performance.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+  }
+  await Promise.all(inFlight);
+  const deadline = Date.now() + 10_000;
+  while (latencies.length < sent && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  const elapsed = (performance.now() - started) / 1000;
+  await consumer.shutdown({ drainTimeoutMs: 2000 });
+  await producer.shutdown();
+  latencies.sort((a, b) => a - b);
+  return {
+    scenario: `end-to-end at ${ratePerSecond.toLocaleString('en-US')} msg/s`,
+    messages: latencies.length,
+    seconds: elapsed,
+    rate: sent / elapsed,
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
+  };
 }
 
 function row(scenario: string, r: { count: number; elapsed: number; latencies: number[] }): BenchRow {
@@ -94,9 +170,12 @@ function row(scenario: string, r: { count: number; elapsed: number; latencies: n
 export function printRows(title: string, ctx: BenchContext, rows: BenchRow[]): void {
   printTable(
     title,
-    ['scenario', 'messages', 'seconds', 'msg/s', 'call p50 ms', 'call p99 ms'],
+    ['scenario', 'messages', 'seconds', 'msg/s', 'p50 ms', 'p99 ms'],
     rows.map((r) => [r.scenario, r.messages, r.seconds, Math.round(r.rate), r.p50 ?? '-', r.p99 ?? '-']),
-    [`target: ${ctx.label} at ${ctx.nameServer}; message size ${ctx.size} B; async flush`],
+    [
+      `target: ${ctx.label} at ${ctx.nameServer}; message size ${ctx.size} B; async flush`,
+      'p50/p99: per send call for sends, store-to-handler (bornTimestamp to handler) for end-to-end',
+    ],
   );
 }
 
@@ -104,28 +183,44 @@ async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
       namesrv: { type: 'string' },
+      target: { type: 'string', default: 'apache,embedded' },
       seconds: { type: 'string', default: '5' },
       size: { type: 'string', default: '1024' },
       version: { type: 'string', default: '5.5.1' },
+      rate: { type: 'string', default: '5000' },
     },
   });
-  let nameServer = values.namesrv;
-  let stop: (() => Promise<void>) | undefined;
-  let label = 'given cluster';
-  if (!nameServer) {
-    const { startApacheRocketMQ } = await import('../test/interop/support/apache-rocketmq.js');
-    process.stdout.write(`starting Apache RocketMQ ${values.version} ...\n`);
-    const cluster = await startApacheRocketMQ({ version: values.version! });
-    nameServer = cluster.namesrvAddr as string;
-    stop = () => cluster.stop();
-    label = `Apache RocketMQ ${values.version}`;
-  }
-  const ctx: BenchContext = { nameServer, seconds: Number(values.seconds), size: Number(values.size), label };
-  try {
-    const rows = await producerBench(ctx);
-    printRows('Producer throughput (our client)', ctx, rows);
-  } finally {
-    await stop?.();
+  const targets = values.namesrv ? ['given'] : values.target!.split(',').map((t) => t.trim());
+  for (const target of targets) {
+    let nameServer = values.namesrv;
+    let stop: (() => Promise<void>) | undefined;
+    let label = 'given cluster';
+    const started = performance.now();
+    if (target === 'apache') {
+      const { startApacheRocketMQ } = await import('../test/interop/support/apache-rocketmq.js');
+      process.stdout.write(`starting Apache RocketMQ ${values.version} ...\n`);
+      const cluster = await startApacheRocketMQ({ version: values.version! });
+      nameServer = cluster.namesrvAddr as string;
+      stop = () => cluster.stop();
+      label = `Apache RocketMQ ${values.version}`;
+    } else if (target === 'embedded') {
+      const { EmbeddedRocketMQ } = await import('../libs/broker/src/index.js');
+      process.stdout.write('starting the embedded RocketMQ in its own process ...\n');
+      const mq = await EmbeddedRocketMQ.start({ inWorker: true });
+      nameServer = mq.nameServer;
+      stop = () => mq.stop();
+      label = 'embedded RocketMQ (own process)';
+    }
+    const readyMs = performance.now() - started;
+    const ctx: BenchContext = { nameServer: nameServer!, seconds: Number(values.seconds), size: Number(values.size), label };
+    try {
+      const { rows, topic, backlog } = await producerBench(ctx);
+      rows.push(await drainBench(ctx, topic, backlog));
+      rows.push(await latencyBench(ctx, Number(values.rate)));
+      printRows(`Our client against ${label} (ready in ${Math.round(readyMs)} ms)`, ctx, rows);
+    } finally {
+      await stop?.();
+    }
   }
 }
 
