@@ -218,6 +218,8 @@ export class ClientInstance {
   }
 
   private applyRoute(topic: string, route: TopicRouteData): void {
+    const previous = this.routes.get(topic);
+    const queuesChanged = !previous || queueLayout(previous) !== queueLayout(route);
     this.routes.set(topic, route);
     let newBroker = false;
     for (const broker of route.brokerDatas) {
@@ -240,9 +242,18 @@ export class ClientInstance {
     for (const producer of this.producers.values()) {
       for (const t of producer.publishTopics()) if (t === topic) producer.onTopicRoute(topic, route);
     }
+    let subscribed = false;
     for (const consumer of this.consumers.values()) {
-      for (const t of consumer.subscribedTopics()) if (t === topic) consumer.onTopicRoute(topic, route);
+      for (const t of consumer.subscribedTopics()) {
+        if (t === topic) {
+          consumer.onTopicRoute(topic, route);
+          subscribed = true;
+        }
+      }
     }
+    // New queues (a topic or %RETRY% topic that just appeared, or more queues) are assigned now,
+    // not at the next periodic rebalance 20 s later.
+    if (subscribed && queuesChanged && this.started && !this.stopped) this.requestRebalance();
   }
 
   private async refreshMissingRoutes(): Promise<void> {
@@ -446,6 +457,14 @@ export class ClientInstance {
   newCorrelationId(): string {
     return randomUUID();
   }
+}
+
+/** The readable queues of a route, as a comparable string. */
+function queueLayout(route: TopicRouteData): string {
+  return route.queueDatas
+    .map((q) => `${q.brokerName}:${q.readQueueNums}:${q.perm}`)
+    .sort()
+    .join(',');
 }
 
 /** brokerAddrs arrive as a map of broker id to address; normalise whatever shape the codec gives. */
