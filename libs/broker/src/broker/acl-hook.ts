@@ -60,24 +60,28 @@ export function createAclValidator(config: BrokerConfig, options: AclValidatorOp
   }
   const validator = new PlainAccessValidator(options.config ?? (file && config.aclEnable ? loadPlainAclFile(file) : {}));
 
+  // Polled by comparison with what was last loaded (fs.watchFile compares with its own first
+  // snapshot, taken asynchronously, and misses a change made right after start).
+  let loadedStat = file && fs.existsSync(file) ? fs.statSync(file) : undefined;
   const reload = (): void => {
     if (!file) return;
+    loadedStat = fs.statSync(file);
     validator.update(loadPlainAclFile(file));
     logger?.log(`ACL accounts reloaded from ${file} (${validator.accountCount} accounts)`, 'Acl');
   };
 
-  let watching = false;
-  const onChange = (curr: fs.Stats, prev: fs.Stats): void => {
-    if (curr.mtimeMs === prev.mtimeMs && curr.size === prev.size) return;
-    try {
-      reload();
-    } catch (error) {
-      logger?.error(`ACL file ${file} was not reloaded, the previous accounts stay: ${(error as Error).message}`, undefined, 'Acl');
-    }
-  };
+  let watchTimer: NodeJS.Timeout | undefined;
   if (file && config.aclEnable && (options.watch ?? true)) {
-    fs.watchFile(file, { interval: options.watchIntervalMs ?? 5000, persistent: false }, onChange);
-    watching = true;
+    watchTimer = setInterval(() => {
+      try {
+        const current = fs.statSync(file);
+        if (loadedStat && current.mtimeMs === loadedStat.mtimeMs && current.size === loadedStat.size) return;
+        reload();
+      } catch (error) {
+        logger?.error(`ACL file ${file} was not reloaded, the previous accounts stay: ${(error as Error).message}`, undefined, 'Acl');
+      }
+    }, options.watchIntervalMs ?? 5000);
+    watchTimer.unref();
   }
 
   const check = (request: RemotingCommand, connection: RemotingConnection): RemotingCommand | undefined => {
@@ -94,8 +98,8 @@ export function createAclValidator(config: BrokerConfig, options: AclValidatorOp
   return Object.assign(check, {
     reload,
     close(): void {
-      if (watching && file) fs.unwatchFile(file, onChange);
-      watching = false;
+      if (watchTimer) clearInterval(watchTimer);
+      watchTimer = undefined;
     },
   });
 }
