@@ -179,6 +179,26 @@ export function printRows(title: string, ctx: BenchContext, rows: BenchRow[]): v
   );
 }
 
+/** The official Java client's send scenarios against the same broker, and our rate as a ratio of its. */
+async function javaComparison(ctx: BenchContext, version: string, ours: BenchRow[]): Promise<void> {
+  const { javaSource, parseJsonLines, runJava } = await import('../test/interop/support/java-client.js');
+  process.stdout.write(`running the official Java client ${version} (JavaBench) ...\n`);
+  const out = await runJava(version, javaSource('JavaBench.java'), [ctx.nameServer, `JavaBench_${Date.now().toString(36)}`, String(ctx.seconds), String(ctx.size)], {
+    jvmArgs: ['-XX:TieredStopAtLevel=4', '-Xmx512m'],
+    timeoutMs: 300_000,
+  });
+  const java = parseJsonLines<{ scenario: string; messages: number; seconds: number }>(out);
+  printTable(
+    `Official Java client ${version} vs ours against ${ctx.label}`,
+    ['scenario', 'Java msg/s', 'ours msg/s', 'ours / Java'],
+    java.map((j) => {
+      const javaRate = j.messages / j.seconds;
+      const ourRate = ours.find((r) => r.scenario === j.scenario)?.rate ?? 0;
+      return [j.scenario, Math.round(javaRate), Math.round(ourRate), `${(ourRate / javaRate).toFixed(2)}x`];
+    }),
+  );
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
@@ -212,12 +232,14 @@ async function main(): Promise<void> {
       label = 'embedded RocketMQ (own process)';
     }
     const readyMs = performance.now() - started;
+    const javaVersion = target === 'apache' ? values.version! : '5.5.1';
     const ctx: BenchContext = { nameServer: nameServer!, seconds: Number(values.seconds), size: Number(values.size), label };
     try {
       const { rows, topic, backlog } = await producerBench(ctx);
       rows.push(await drainBench(ctx, topic, backlog));
       rows.push(await latencyBench(ctx, Number(values.rate)));
       printRows(`Our client against ${label} (ready in ${Math.round(readyMs)} ms)`, ctx, rows);
+      if (target !== 'given') await javaComparison(ctx, javaVersion, rows);
     } finally {
       await stop?.();
     }
