@@ -53,6 +53,7 @@ export async function startInChildProcess(options: EmbeddedRocketMQOptions): Pro
     let stopping: Promise<void> | undefined;
     return {
       ...result,
+      pid: child.pid!,
       startupMs: Math.round(performance.now() - started),
       stop: () =>
         (stopping ??= (async () => {

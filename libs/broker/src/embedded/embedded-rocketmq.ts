@@ -49,6 +49,8 @@ export interface RunningEmbeddedRocketMQ {
   brokers: EmbeddedBrokerInfo[];
   /** ms from start() to every broker being visible in the name server. */
   startupMs: number;
+  /** The process running the name server and brokers (the child with inWorker, else this one). */
+  pid: number;
   stop(): Promise<void>;
   /** The in-process objects (undefined with inWorker). */
   instances?: { nameServer: NameServer; brokers: Broker[] };
@@ -103,6 +105,7 @@ async function startInProcess(options: EmbeddedRocketMQOptions): Promise<Running
       nameServer: addr,
       brokers: brokers.map((b) => ({ name: b.config.brokerName, cluster: b.config.brokerClusterName, addr: b.addr, storePath: b.config.storePathRootDir })),
       startupMs,
+      pid: process.pid,
       stop: () => (stopping ??= cleanup()),
       instances: { nameServer, brokers: [...brokers] },
     };
