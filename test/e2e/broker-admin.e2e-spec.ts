@@ -1,5 +1,5 @@
 /** Our AdminClient against EmbeddedRocketMQ: the same cases test/interop/admin.interop-spec.ts runs against Apache RocketMQ. */
-import { jest } from '@jest/globals';
+import { expect, it, jest } from '@jest/globals';
 import type { RunningEmbeddedRocketMQ } from '../../libs/broker/src/index.js';
 import { describeAdminClient } from '../shared/admin-cases.js';
 import { startEmbedded } from './support/embedded.js';
@@ -15,4 +15,9 @@ describeAdminClient('AdminClient against the embedded broker', {
   stop: async () => {
     await mq?.stop();
   },
+});
+
+it('ran the shared cases against a broker of its own, now stopped', () => {
+  expect(mq?.nameServer).toMatch(/^127\.0\.0\.1:\d+$/);
+  expect(mq?.brokers.map((b) => b.name)).toEqual(['broker-a']);
 });

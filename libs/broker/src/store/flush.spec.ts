@@ -1,25 +1,15 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import type { MessageStoreOptions } from './store-options.js';
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { MessageStore } from './message-store.js';
 import { SegmentFile } from './segment-file.js';
-import { removeDir, tempStoreDir, testMessage, testStoreOptions } from './test-fixtures.js';
+import { testMessage, TestStores } from './test-fixtures.js';
 
-const dirs: string[] = [];
-const stores: MessageStore[] = [];
+const stores = new TestStores();
+const openStore = (overrides: Partial<MessageStoreOptions> = {}) => stores.open(overrides);
 
-async function openStore(overrides = {}): Promise<{ store: MessageStore; dir: string }> {
-  const dir = tempStoreDir();
-  dirs.push(dir);
-  const store = await MessageStore.open(testStoreOptions(dir, overrides));
-  stores.push(store);
-  return { store, dir };
-}
-
-afterEach(async () => {
-  for (const s of stores.splice(0)) await s.close();
-  for (const d of dirs.splice(0)) removeDir(d);
-});
+afterEach(() => stores.closeAll());
 
 describe('SYNC flush', () => {
   it('resolves a put only after its bytes are fdatasync’ed', async () => {

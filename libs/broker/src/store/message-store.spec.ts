@@ -1,27 +1,17 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import type { MessageStoreOptions } from './store-options.js';
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { BLANK_MAGIC_CODE, MessageSysFlag, ResponseCode, decodeOffsetMessageId, decodeStoredMessage, tagsCode } from '@app/rocketmq/protocol';
 import { MessageStore } from './message-store.js';
 import type { DispatchedMessage, PutMessageResult } from './message-store-types.js';
 import { MessageIllegalError, StoreUnavailableError } from './store-errors.js';
-import { TEST_STORE_HOST, removeDir, tempStoreDir, testMessage, testStoreOptions } from './test-fixtures.js';
+import { TEST_STORE_HOST, testMessage, testStoreOptions, TestStores } from './test-fixtures.js';
 
-const dirs: string[] = [];
-const stores: MessageStore[] = [];
+const stores = new TestStores();
+const openStore = (overrides: Partial<MessageStoreOptions> = {}) => stores.open(overrides);
 
-async function openStore(overrides = {}): Promise<{ store: MessageStore; dir: string }> {
-  const dir = tempStoreDir();
-  dirs.push(dir);
-  const store = await MessageStore.open(testStoreOptions(dir, overrides));
-  stores.push(store);
-  return { store, dir };
-}
-
-afterEach(async () => {
-  for (const s of stores.splice(0)) await s.close();
-  for (const d of dirs.splice(0)) removeDir(d);
-});
+afterEach(() => stores.closeAll());
 
 describe('put and get', () => {
   it('stores a message and returns it as a record that decodes with a valid body CRC', async () => {

@@ -5,23 +5,12 @@ import { decodeStoredMessage } from '@app/rocketmq/protocol';
 import { MessageStore } from './message-store.js';
 import { StoreUnavailableError } from './store-errors.js';
 import type { DiskSpace, MessageStoreOptions } from './store-options.js';
-import { removeDir, tempStoreDir, testMessage, testStoreOptions } from './test-fixtures.js';
+import { testMessage, TestStores } from './test-fixtures.js';
 
-const dirs: string[] = [];
-const stores: MessageStore[] = [];
+const stores = new TestStores();
+const openStore = (overrides: Partial<MessageStoreOptions> = {}) => stores.open(overrides);
 
-async function openStore(overrides: Partial<MessageStoreOptions> = {}): Promise<{ store: MessageStore; dir: string }> {
-  const dir = tempStoreDir();
-  dirs.push(dir);
-  const store = await MessageStore.open(testStoreOptions(dir, overrides));
-  stores.push(store);
-  return { store, dir };
-}
-
-afterEach(async () => {
-  for (const s of stores.splice(0)) await s.close();
-  for (const d of dirs.splice(0)) removeDir(d);
-});
+afterEach(() => stores.closeAll());
 
 const HOUR = 3_600_000;
 

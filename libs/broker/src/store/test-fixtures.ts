@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { propertiesToString } from '@app/rocketmq/protocol';
+import { MessageStore } from './message-store.js';
 import type { PutMessageInput } from './message-store-types.js';
 import type { MessageStoreOptions } from './store-options.js';
 
@@ -61,4 +62,26 @@ export function testMessage(topic: string, queueId: number, body: string | Buffe
 /** Wait for in-flight file I/O of a killed store to settle. */
 export function settle(ms = 30): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Stores opened by a test file in temp dirs, closed and removed after each test (`afterEach(() => stores.closeAll())`). */
+export class TestStores {
+  private readonly opened: { store: MessageStore; dir: string }[] = [];
+
+  async open(overrides: Partial<MessageStoreOptions> = {}): Promise<{ store: MessageStore; dir: string }> {
+    const dir = tempStoreDir();
+    const store = await MessageStore.open(testStoreOptions(dir, overrides)).catch((error: unknown) => {
+      removeDir(dir);
+      throw error;
+    });
+    this.opened.push({ store, dir });
+    return { store, dir };
+  }
+
+  async closeAll(): Promise<void> {
+    for (const { store, dir } of this.opened.splice(0)) {
+      await store.close();
+      removeDir(dir);
+    }
+  }
 }
