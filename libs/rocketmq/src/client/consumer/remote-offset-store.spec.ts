@@ -34,13 +34,13 @@ describe('RemoteOffsetStore', () => {
     expect(await s.readOffset(mq(1), 'MEMORY')).toBe(-1);
   });
 
-  it('commits the owned queues one-way and forgets the others', async () => {
+  it('commits the owned queues (awaited, one after another) and forgets the others', async () => {
     const broker = new FakeBroker();
     const s = store(broker);
     s.updateOffset(mq(0), 5, true);
     s.updateOffset(mq(1), 6, true);
     await s.persistAll([mq(0)]);
-    expect(broker.updates).toEqual([{ queueId: 0, offset: 5, oneway: true }]);
+    expect(broker.updates).toEqual([{ queueId: 0, offset: 5, oneway: false }]);
     expect(s.memoryOffset(mq(1))).toBe(-1);
   });
 

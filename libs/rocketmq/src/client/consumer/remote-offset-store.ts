@@ -26,6 +26,18 @@ export class RemoteOffsetStore implements OffsetStore {
     private readonly options: RemoteOffsetStoreOptions = {},
   ) {}
 
+  /**
+   * Offset writes go one after another and wait for the broker's answer: brokers apply offset
+   * updates on a thread pool, so an older one-way write could land after a newer commit.
+   */
+  private writes: Promise<unknown> = Promise.resolve();
+
+  private write(mq: MessageQueue, offset: number): Promise<void> {
+    const next = this.writes.then(() => this.api.updateConsumerOffset(this.group, mq, offset, false));
+    this.writes = next.catch(() => undefined);
+    return next;
+  }
+
   async load(): Promise<void> {}
 
   updateOffset(mq: MessageQueue, offset: number, increaseOnly: boolean): void {
@@ -58,7 +70,7 @@ export class RemoteOffsetStore implements OffsetStore {
           return;
         }
         try {
-          await this.api.updateConsumerOffset(this.group, mq, offset, true);
+          await this.write(mq, offset);
         } catch (error) {
           this.logger.warn(`committing offset ${offset} of ${mq.topic}/${mq.brokerName}/${mq.queueId} failed: ${(error as Error).message}`, 'OffsetStore');
         }
@@ -71,7 +83,7 @@ export class RemoteOffsetStore implements OffsetStore {
     const offset = this.offsets.get(mq);
     if (offset === undefined) return;
     try {
-      await this.api.updateConsumerOffset(this.group, mq, offset, true);
+      await this.write(mq, offset);
     } catch (error) {
       this.logger.warn(`committing offset ${offset} of ${mq.topic}/${mq.brokerName}/${mq.queueId} failed: ${(error as Error).message}`, 'OffsetStore');
     }
@@ -89,6 +101,6 @@ export class RemoteOffsetStore implements OffsetStore {
 
   async commitOffset(mq: MessageQueue, offset: number): Promise<void> {
     this.updateOffset(mq, offset, false);
-    await this.api.updateConsumerOffset(this.group, mq, offset, false);
+    await this.write(mq, offset);
   }
 }
