@@ -28,11 +28,18 @@ const common = {
 export default {
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/libs/**/*.spec.ts', '<rootDir>/apps/**/*.spec.ts'] },
-    { ...common, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.e2e-spec.ts'] },
+    {
+      ...common,
+      displayName: 'e2e',
+      // test/nest: the Nest layer's end-to-end tests, here on an embedded broker; in the interop suite on Apache RocketMQ
+      testMatch: ['<rootDir>/test/e2e/**/*.e2e-spec.ts', '<rootDir>/test/nest/**/*.nest-spec.ts'],
+      globalSetup: '<rootDir>/test/e2e/global-setup.ts',
+      globalTeardown: '<rootDir>/test/e2e/global-teardown.ts',
+    },
     {
       ...common,
       displayName: 'interop',
-      testMatch: ['<rootDir>/test/interop/**/*.interop-spec.ts'],
+      testMatch: ['<rootDir>/test/interop/**/*.interop-spec.ts', '<rootDir>/test/nest/**/*.nest-spec.ts'],
       globalSetup: '<rootDir>/test/interop/global-setup.ts',
       globalTeardown: '<rootDir>/test/interop/global-teardown.ts',
     },

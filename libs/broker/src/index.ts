@@ -2,3 +2,5 @@
 export * from './namesrv/index.js';
 export * from './broker/index.js';
 export * from './embedded/index.js';
+export * from './nest/index.js';
+export * from './testing/index.js';

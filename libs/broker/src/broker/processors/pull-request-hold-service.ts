@@ -18,8 +18,8 @@ export interface HeldPullRequest {
   /** Tags-code check of the request's subscription (SQL92 subscriptions pass every code). */
   matchesTagsCode: (tagsCode: number) => boolean;
   timer?: NodeJS.Timeout;
-  /** Removes the request when its connection closes; detached once the request leaves the table. */
-  onClose?: () => void;
+  /** `topic@queueId`, set while the request is held. */
+  key?: string;
 }
 
 /** Re-executes a held request; resolves to the response to send (undefined: nothing). */
@@ -27,6 +27,8 @@ export type PullExecutor = (held: HeldPullRequest) => Promise<RemotingCommand | 
 
 export class PullRequestHoldService {
   private readonly table = new Map<string, Set<HeldPullRequest>>();
+  /** Held requests by connection: one close listener per connection, however many queues it long-polls. */
+  private readonly byConnection = new Map<RemotingConnection, Set<HeldPullRequest>>();
   private stopped = false;
   private readonly running = new Set<Promise<void>>();
 
@@ -53,9 +55,22 @@ export class PullRequestHoldService {
       this.table.set(key, set);
     }
     set.add(held);
+    held.key = key;
     held.timer = setTimeout(() => this.release(key, held), Math.max(0, timeoutMs));
-    held.onClose = () => this.remove(key, held);
-    held.connection.once('close', held.onClose);
+    this.heldOn(held.connection).add(held);
+  }
+
+  private heldOn(connection: RemotingConnection): Set<HeldPullRequest> {
+    let held = this.byConnection.get(connection);
+    if (!held) {
+      held = new Set();
+      this.byConnection.set(connection, held);
+      connection.once('close', () => {
+        for (const request of [...held!]) this.remove(request.key!, request);
+        this.byConnection.delete(connection);
+      });
+    }
+    return held;
   }
 
   /** Store dispatch listener: wake the requests of the message's queue that want it. */
@@ -73,8 +88,7 @@ export class PullRequestHoldService {
     if (!set || !set.delete(held)) return false;
     if (set.size === 0) this.table.delete(key);
     if (held.timer) clearTimeout(held.timer);
-    // Long-lived consumer connections hold thousands of pulls over time: keep no listener behind.
-    if (held.onClose) held.connection.off('close', held.onClose);
+    this.byConnection.get(held.connection)?.delete(held);
     return true;
   }
 

@@ -33,7 +33,7 @@ import {
   ServerRocketMQ,
   type RocketMQServerHandles,
 } from '../../libs/rocketmq/src/nest/microservices/index.js';
-import { nameServer, uniqueName } from './support/target.js';
+import { nameServer, uniqueName } from '../interop/support/target.js';
 
 const debug = (level: string) => (message: string, context?: string) => process.stderr.write(`${level} [${context ?? ''}] ${message}\n`);
 const quiet: RocketMQLogger = process.env.ROCKETMQ_TEST_DEBUG

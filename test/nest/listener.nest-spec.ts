@@ -33,8 +33,8 @@ import {
   RocketMQProducer,
   type RocketMQListenerContext,
 } from '../../libs/rocketmq/src/nest/index.js';
-import { testLogger, sleep, waitFor } from './support/helpers.js';
-import { nameServer, uniqueName } from './support/target.js';
+import { testLogger, sleep, waitFor } from '../interop/support/helpers.js';
+import { nameServer, uniqueName } from '../interop/support/target.js';
 
 const quiet = testLogger;
 

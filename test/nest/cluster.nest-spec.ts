@@ -23,8 +23,8 @@ import {
   type RocketMQListenerContext,
   type RocketMQModuleOptions,
 } from '../../libs/rocketmq/src/nest/index.js';
-import { testLogger, sleep, waitFor } from './support/helpers.js';
-import { nameServer, uniqueName } from './support/target.js';
+import { testLogger, sleep, waitFor } from '../interop/support/helpers.js';
+import { nameServer, uniqueName } from '../interop/support/target.js';
 
 const quiet = testLogger;
 

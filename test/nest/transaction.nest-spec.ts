@@ -27,8 +27,8 @@ import {
   type RocketMQLocalTransactionListener,
   type TransactionContext,
 } from '../../libs/rocketmq/src/nest/index.js';
-import { testLogger, sleep } from './support/helpers.js';
-import { nameServer, uniqueName } from './support/target.js';
+import { testLogger, sleep } from '../interop/support/helpers.js';
+import { nameServer, uniqueName } from '../interop/support/target.js';
 
 const quiet = testLogger;
 

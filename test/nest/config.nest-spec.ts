@@ -18,8 +18,8 @@ import {
   RocketMQModule,
   RocketMQProducer,
 } from '../../libs/rocketmq/src/nest/index.js';
-import { testLogger, sleep, waitFor } from './support/helpers.js';
-import { nameServer, uniqueName } from './support/target.js';
+import { testLogger, sleep, waitFor } from '../interop/support/helpers.js';
+import { nameServer, uniqueName } from '../interop/support/target.js';
 
 const quiet = testLogger;
 
