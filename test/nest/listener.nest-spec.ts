@@ -126,8 +126,8 @@ class PoisonListener {
 @Injectable()
 class QuoteListener {
   @RocketMQListener({ topic: QUOTES, consumerGroup: QUOTES_GROUP, reply: true })
-  quote(@Payload() request: { sku: string; qty: number }): { sku: string; total: number } {
-    return { sku: request.sku, total: request.qty * 10 };
+  quote(@Payload() request: { sku: string; qty: number }, @Ctx() ctx: RocketMQListenerContext): { sku: string; total: number; queueId: number } {
+    return { sku: request.sku, total: request.qty * 10, queueId: ctx.queueId };
   }
 }
 
@@ -234,9 +234,17 @@ describe('RocketMQProducer + @RocketMQListener', () => {
 describe('request-reply', () => {
   it('sendAndReceive gets the reply listener\'s return value, deserialized', async () => {
     const reply = await producer.sendAndReceive<{ sku: string; total: number }>(QUOTES, { sku: 'A-1', qty: 3 }, { timeoutMs: 15_000 });
-    expect(reply).toEqual({ sku: 'A-1', total: 30 });
+    expect(reply).toMatchObject({ sku: 'A-1', total: 30 });
     expect(app.get(RocketMQListenerRegistry).get('QuoteListener.quote').stats.replied).toBeGreaterThanOrEqual(1);
   }, 30_000);
+
+  it('sends requests with one sharding key to one queue', async () => {
+    const replies: { queueId: number }[] = [];
+    for (let i = 0; i < 6; i++) {
+      replies.push(await producer.sendAndReceive<{ queueId: number }>(QUOTES, { sku: `S-${i}`, qty: i }, { timeoutMs: 15_000, shardingKey: 'customer-7' }));
+    }
+    expect(new Set(replies.map((r) => r.queueId)).size).toBe(1);
+  });
 
   it('times out when nobody answers', async () => {
     const started = Date.now();

@@ -22,6 +22,11 @@ export interface SendOptions {
   timeoutMs?: number;
 }
 
+export interface RequestOptions {
+  /** Requests with the same key go to the same queue (an orderly reply listener sees them in order). */
+  shardingKey?: string | number;
+}
+
 /** Broker codes after which Java retries a send (DefaultMQProducer.retryResponseCodes). */
 const RETRY_RESPONSE_CODES = new Set<number>([
   ResponseCode.TOPIC_NOT_EXIST,
@@ -184,7 +189,7 @@ export class Producer implements ProducerHandle {
    * Request-reply: sends the message and waits for the reply a consumer sends back with
    * {@link createReplyMessage} (the broker pushes it to this client).
    */
-  async request(message: Message, timeoutMs = this.config.sendTimeoutMs): Promise<MessageExt> {
+  async request(message: Message, timeoutMs = this.config.sendTimeoutMs, options: RequestOptions = {}): Promise<MessageExt> {
     this.assertRunning();
     this.prepare(message);
     const started = Date.now();
@@ -203,7 +208,13 @@ export class Producer implements ProducerHandle {
       Math.max(1, timeoutMs - (Date.now() - started)),
     );
     try {
-      await this.sendWithRetries(message, Math.max(1, timeoutMs - (Date.now() - started)), undefined);
+      const remaining = () => Math.max(1, timeoutMs - (Date.now() - started));
+      if (options.shardingKey === undefined) await this.sendWithRetries(message, remaining(), undefined);
+      else {
+        const queue = selectByHash((await this.publishInfoOf(message.topic)).queues, message, options.shardingKey);
+        if (!queue) throw new RocketMQClientError(`Topic ${message.topic} has no queue to send the request to`);
+        await this.sendToQueue(message, queue, remaining());
+      }
     } catch (error) {
       clearTimeout(timer);
       waiter.cancel(error as Error);

@@ -27,7 +27,7 @@ export interface RocketMQSendOptions {
  */
 export type DelaySpec = { delayLevel: number } | { delayMs: number } | { deliverAt: Date | number };
 
-export interface RocketMQRequestOptions extends Omit<RocketMQSendOptions, 'delayLevel' | 'shardingKey'> {
+export interface RocketMQRequestOptions extends Omit<RocketMQSendOptions, 'delayLevel'> {
   /** How long to wait for the reply, ms. Default: the producer's `sendTimeoutMs` (3000). */
   timeoutMs?: number;
 }

@@ -119,7 +119,8 @@ export class RocketMQProducer {
    */
   async sendAndReceive<T = unknown>(destination: string, payload: unknown, options: RocketMQRequestOptions = {}): Promise<T> {
     const message = this.createMessage(destination, payload, options);
-    const reply = await this.connection.rawProducer.request(message, options.timeoutMs ?? this.connection.options.producer?.sendTimeoutMs ?? 3000);
+    const timeoutMs = options.timeoutMs ?? this.connection.options.producer?.sendTimeoutMs ?? 3000;
+    const reply = await this.connection.rawProducer.request(message, timeoutMs, { shardingKey: options.shardingKey });
     return this.connection.serializer.deserialize(reply.body, reply.getProperty(CONTENT_TYPE_PROPERTY)) as T;
   }
 
