@@ -180,7 +180,7 @@ export function printRows(title: string, ctx: BenchContext, rows: BenchRow[]): v
 }
 
 /** The official Java client's send scenarios against the same broker, and our rate as a ratio of its. */
-async function javaComparison(ctx: BenchContext, version: string, ours: BenchRow[]): Promise<void> {
+async function javaComparison(ctx: BenchContext, version: string, ours: BenchRow[], rate: number): Promise<void> {
   const { javaSource, parseJsonLines, runJava } = await import('../test/interop/support/java-client.js');
   process.stdout.write(`running the official Java client ${version} (JavaBench) ...\n`);
   const out = await runJava(version, javaSource('JavaBench.java'), [ctx.nameServer, `JavaBench_${Date.now().toString(36)}`, String(ctx.seconds), String(ctx.size)], {
@@ -195,6 +195,25 @@ async function javaComparison(ctx: BenchContext, version: string, ours: BenchRow
       const javaRate = j.messages / j.seconds;
       const ourRate = ours.find((r) => r.scenario === j.scenario)?.rate ?? 0;
       return [j.scenario, Math.round(javaRate), Math.round(ourRate), `${(ourRate / javaRate).toFixed(2)}x`];
+    }),
+  );
+  process.stdout.write(`running the official Java client ${version} (JavaLatencyBench) ...\n`);
+  const latencyOut = await runJava(
+    version,
+    javaSource('JavaLatencyBench.java'),
+    [ctx.nameServer, `JavaLatency_${Date.now().toString(36)}`, String(ctx.seconds), String(ctx.size), String(rate)],
+    { jvmArgs: ['-Xmx512m'], timeoutMs: 300_000 },
+  );
+  const javaLatency = parseJsonLines<{ scenario: string; messages: number; sent: number; p50: number; p99: number }>(latencyOut);
+  printTable(
+    `End-to-end latency (born → handler), official Java client ${version} vs ours against ${ctx.label}`,
+    ['scenario', 'client', 'received / sent', 'p50 ms', 'p99 ms'],
+    javaLatency.flatMap((j) => {
+      const mine = ours.find((r) => r.scenario === j.scenario);
+      return [
+        [j.scenario, 'Java', `${j.messages} / ${j.sent}`, j.p50, j.p99],
+        [j.scenario, 'ours', mine ? `${mine.messages} / ${Math.round(mine.rate * mine.seconds)}` : '-', mine?.p50 ?? '-', mine?.p99 ?? '-'],
+      ];
     }),
   );
 }
@@ -239,7 +258,7 @@ async function main(): Promise<void> {
       rows.push(await drainBench(ctx, topic, backlog));
       rows.push(await latencyBench(ctx, Number(values.rate)));
       printRows(`Our client against ${label} (ready in ${Math.round(readyMs)} ms)`, ctx, rows);
-      if (target !== 'given') await javaComparison(ctx, javaVersion, rows);
+      if (target !== 'given') await javaComparison(ctx, javaVersion, rows, Number(values.rate));
     } finally {
       await stop?.();
     }
