@@ -114,13 +114,6 @@ export function encodeConsumeStatsList(list: ConsumeStatsList): Buffer {
   });
 }
 
-/** INVOKE_BROKER_TO_GET_CONSUMER_STATUS body (`body/GetConsumerStatusBody.java`): clientId → queue → offset. */
-export function encodeGetConsumerStatusBody(consumerTable: ReadonlyMap<string, Iterable<readonly [MessageQueue, number]>>): Buffer {
-  const table: Record<string, JsonWritable> = {};
-  for (const [clientId, offsets] of consumerTable) table[clientId] = messageQueueMapJson(offsets, (n) => n);
-  return encodeFastjson({ consumerTable: table, messageQueueTable: new Map() });
-}
-
 /** RESET_CONSUMER_CLIENT_OFFSET body for CPP clients (`body/ResetOffsetBodyForC.java`): a list instead of a map. */
 export function encodeResetOffsetBodyForC(offsets: Iterable<readonly [MessageQueue, number]>): Buffer {
   const list = [...offsets]

@@ -31,12 +31,5 @@ export const DeleteSubscriptionGroupAnyHeader = defineHeader('DeleteSubscription
   removeOffset: f.optBool(),
 });
 
-/** GET_CONSUMER_STATUS_FROM_CLIENT (221) / INVOKE_BROKER_TO_GET_CONSUMER_STATUS (223). */
-export const GetConsumerStatusRequestHeader = defineHeader('GetConsumerStatusRequestHeader', {
-  topic: f.string(),
-  group: f.string(),
-  clientAddr: f.optString(),
-});
-
 /** QUERY_MESSAGE's extra ext field: `true` looks the key up as a UNIQ_KEY (client message id). */
 export const UNIQUE_KEY_QUERY_FLAG = '_UNIQUE_KEY_QUERY';

@@ -8,6 +8,7 @@ import {
   ConsumeMessageDirectlyResultRequestHeader,
   GetConsumerConnectionListRequestHeader,
   GetConsumerRunningInfoRequestHeader,
+  GetConsumerStatusRequestHeader,
   MessageQueueMap,
   QueryTopicConsumeByWhoRequestHeader,
   RemotingCommand,
@@ -15,19 +16,17 @@ import {
   ResetOffsetRequestHeader,
   ResponseCode,
   RocketMQTimeoutError,
+  decodeGetConsumerStatusBody,
   decodeOffsetMessageId,
+  encodeGetConsumerStatusBody,
   encodeGroupList,
   encodeResetOffsetBody,
   encodeTopicList,
-  isJsonObject,
-  jsonEntries,
-  parseFastjson,
-  type MessageQueue,
 } from '@app/rocketmq/protocol';
 import type { BrokerContext } from '../broker-context.js';
 import type { AdminDeps } from './admin-deps.js';
-import { encodeConsumerConnection, encodeGetConsumerStatusBody, encodeProducerConnection, encodeResetOffsetBodyForC, type ClientConnectionInfo } from './admin-bodies.js';
-import { GetConsumerStatusRequestHeader, GetProducerConnectionListRequestHeader, QueryTopicsByConsumerRequestHeader } from './admin-headers.js';
+import { encodeConsumerConnection, encodeProducerConnection, encodeResetOffsetBodyForC, type ClientConnectionInfo } from './admin-bodies.js';
+import { GetProducerConnectionListRequestHeader, QueryTopicsByConsumerRequestHeader } from './admin-headers.js';
 import { hasProducerClients, MQVersionOrdinal } from './admin-options.js';
 import { failure, success } from './admin-responses.js';
 import { AdminRequestCode } from './topic-names.js';
@@ -142,19 +141,6 @@ export async function resetOffset(ctx: BrokerContext, request: RemotingCommand):
   return success(request, encodeResetOffsetBody({ offsetTable }));
 }
 
-function decodeMessageQueueOffsets(body: Buffer | undefined): Array<[MessageQueue, number]> {
-  if (!body || body.length === 0) return [];
-  const parsed = parseFastjson(body);
-  if (!isJsonObject(parsed)) return [];
-  const out: Array<[MessageQueue, number]> = [];
-  for (const [key, value] of jsonEntries(parsed['messageQueueTable'] ?? null)) {
-    const mqObject = typeof key === 'string' && key.startsWith('{') ? parseFastjson(key) : key;
-    if (!isJsonObject(mqObject)) continue;
-    out.push([{ topic: String(mqObject['topic']), brokerName: String(mqObject['brokerName']), queueId: Number(mqObject['queueId']) }, Number(value)]);
-  }
-  return out;
-}
-
 /** INVOKE_BROKER_TO_GET_CONSUMER_STATUS: asks each online consumer (or the one given) for its offsets. */
 export async function getConsumerStatus(ctx: BrokerContext, request: RemotingCommand): Promise<RemotingCommand> {
   const { topic, group, clientAddr } = GetConsumerStatusRequestHeader.decode(request.extFields);
@@ -162,7 +148,7 @@ export async function getConsumerStatus(ctx: BrokerContext, request: RemotingCom
   if (!info || info.clients.size === 0) {
     return failure(request, ResponseCode.SYSTEM_ERROR, `No Any Consumer online in the consumer group: [${group}]`);
   }
-  const table = new Map<string, Array<[MessageQueue, number]>>();
+  const consumerTable = new Map<string, MessageQueueMap<number>>();
   for (const [clientId, client] of info.clients) {
     if (client.version < MQVersionOrdinal.V3_0_7_SNAPSHOT) {
       return failure(request, ResponseCode.SYSTEM_ERROR, `the client does not support this feature. version=${client.version}`);
@@ -171,13 +157,13 @@ export async function getConsumerStatus(ctx: BrokerContext, request: RemotingCom
     try {
       const ask = RemotingCommand.request(RequestCode.GET_CONSUMER_STATUS_FROM_CLIENT, GetConsumerStatusRequestHeader.encode({ topic, group }));
       const response = await client.connection.invoke(ask, 5000);
-      if (response.code === ResponseCode.SUCCESS) table.set(clientId, decodeMessageQueueOffsets(response.body));
+      if (response.code === ResponseCode.SUCCESS && response.body) consumerTable.set(clientId, decodeGetConsumerStatusBody(response.body).messageQueueTable);
     } catch (error) {
       ctx.logger.warn(`[get-consumer-status] ${clientId} did not answer: ${(error as Error).message}`, CONTEXT);
     }
     if (clientAddr) break;
   }
-  return success(request, encodeGetConsumerStatusBody(table));
+  return success(request, encodeGetConsumerStatusBody({ consumerTable }));
 }
 
 /**

@@ -5,6 +5,8 @@
  */
 import { decodeConsumeStats, type ConsumeStats } from '../../protocol/body/consume-stats.js';
 import { decodeGroupList } from '../../protocol/body/group-list.js';
+import { decodeGetConsumerStatusBody } from '../../protocol/body/consumer-status-body.js';
+import { GetConsumerStatusRequestHeader } from '../../protocol/header/consumer-headers.js';
 import { decodeKVTable } from '../../protocol/body/kv-table.js';
 import { decodeResetOffsetBody } from '../../protocol/body/reset-offset-body.js';
 import { encodeSubscriptionGroupConfig, type SubscriptionGroupConfig } from '../../protocol/body/subscription-group-config.js';
@@ -122,6 +124,15 @@ export class AdminBrokerApi {
     if (response.code === ResponseCode.CONSUMER_NOT_ONLINE) return undefined;
     if (response.code !== ResponseCode.SUCCESS || !response.body) throw new RocketMQResponseError(response.code, response.remark, addr, requestCodeName(code));
     return decodeConsumerConnection(response.body);
+  }
+
+  /**
+   * INVOKE_BROKER_TO_GET_CONSUMER_STATUS: the broker asks each online consumer of the group
+   * (GET_CONSUMER_STATUS_FROM_CLIENT) for its offsets of the topic. Client id → queue → offset.
+   */
+  async consumerStatus(addr: string, topic: string, group: string, clientAddr?: string): Promise<Map<string, MessageQueueMap<number>>> {
+    const ext = GetConsumerStatusRequestHeader.encode(clientAddr === undefined ? { topic, group } : { topic, group, clientAddr });
+    return decodeGetConsumerStatusBody(await this.callWithBody(addr, RequestCode.INVOKE_BROKER_TO_GET_CONSUMER_STATUS, ext, undefined, this.timeoutMs * 3)).consumerTable;
   }
 
   /** Groups that consume the topic on this broker (online subscriptions and committed offsets). */

@@ -282,6 +282,27 @@ export class AdminClient {
     return new MessageQueueMap(merged.sortedEntries());
   }
 
+  /**
+   * The offsets each online consumer of the group holds for the topic, by client id, asked through
+   * the topic's brokers (`mqadmin getConsumerStatus`). `clientAddr` limits it to one client id.
+   */
+  async consumerStatus(topic: string, group: string, clientAddr?: string): Promise<Map<string, MessageQueueMap<number>>> {
+    this.assertRunning();
+    validateGroup(group);
+    const route = await this.requireRoute(topic);
+    const byClient = new Map<string, MessageQueueMap<number>>();
+    for (const bd of route.brokerDatas) {
+      const addr = bd.brokerAddrs['0'];
+      if (!addr) continue;
+      for (const [clientId, offsets] of await this.api.consumerStatus(addr, topic, group, clientAddr)) {
+        const merged = byClient.get(clientId) ?? new MessageQueueMap<number>();
+        for (const [mq, offset] of offsets) merged.set(mq, offset);
+        byClient.set(clientId, merged);
+      }
+    }
+    return byClient;
+  }
+
   /** Commits an offset for the group on the queue's master (UPDATE_CONSUMER_OFFSET), as `mqadmin updateConsumeOffset`. */
   async updateConsumerOffset(group: string, mq: MessageQueue, offset: number): Promise<void> {
     this.assertRunning();

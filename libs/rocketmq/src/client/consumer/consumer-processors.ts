@@ -1,15 +1,17 @@
 /**
- * Requests brokers push to consumers (Java's ClientRemotingProcessor): running info and direct
- * consumption (both asked by admin tools through the broker) and offset resets. The processors
+ * Requests brokers push to consumers (Java's ClientRemotingProcessor): running info, direct
+ * consumption and consumer status (offsets), all asked by admin tools through the broker, and offset resets. The processors
  * are registered once per client instance and find the consumer by the group in the request,
  * since one instance may carry several consumers.
  */
+import { encodeGetConsumerStatusBody } from '../../protocol/body/consumer-status-body.js';
 import { decodeResetOffsetBody } from '../../protocol/body/reset-offset-body.js';
 import { encodeConsumeMessageDirectlyResult, type ConsumeMessageDirectlyResult } from '../../protocol/body/consume-message-directly-result.js';
 import { encodeConsumerRunningInfo, type ConsumerRunningInfo } from '../../protocol/body/consumer-running-info.js';
 import {
   ConsumeMessageDirectlyResultRequestHeader,
   GetConsumerRunningInfoRequestHeader,
+  GetConsumerStatusRequestHeader,
   ResetOffsetRequestHeader,
 } from '../../protocol/header/consumer-headers.js';
 import type { MessageExt } from '../../protocol/message/message.js';
@@ -25,6 +27,7 @@ export interface ConsumerAdminHandle extends ConsumerHandle {
   runningInfo(): ConsumerRunningInfo;
   consumeMessageDirectly(message: MessageExt, brokerName: string | undefined): Promise<ConsumeMessageDirectlyResult>;
   resetOffset(topic: string, offsets: MessageQueueMap<number>): Promise<void>;
+  consumerStatus(topic: string): MessageQueueMap<number>;
 }
 
 function isAdminHandle(handle: ConsumerHandle | undefined): handle is ConsumerAdminHandle {
@@ -86,5 +89,17 @@ export function registerConsumerProcessors(instance: ClientInstance): void {
       instance.logger.warn(`bad RESET_CONSUMER_CLIENT_OFFSET: ${(error as Error).message}`, context);
     }
     return undefined;
+  });
+
+  instance.registerProcessor(RequestCode.GET_CONSUMER_STATUS_FROM_CLIENT, (request) => {
+    try {
+      const header = GetConsumerStatusRequestHeader.decode(request.extFields);
+      const consumer = instance.consumer(header.group);
+      if (!isAdminHandle(consumer)) return noSuchConsumer(request, header.group, instance.clientId);
+      const body = encodeGetConsumerStatusBody({ messageQueueTable: consumer.consumerStatus(header.topic) });
+      return RemotingCommand.response(request, ResponseCode.SUCCESS, undefined, undefined, body);
+    } catch (error) {
+      return RemotingCommand.response(request, ResponseCode.SYSTEM_ERROR, (error as Error).message);
+    }
   });
 }

@@ -12,7 +12,7 @@ import { topicRouteToSubscribeQueues, type TopicRouteData } from '../../protocol
 import { RocketMQClientError, RocketMQError } from '../../protocol/errors.js';
 import { CLIENT_VERSION } from '../../protocol/language-code.js';
 import type { MessageExt } from '../../protocol/message/message.js';
-import { messageQueueToString, type MessageQueue, type MessageQueueMap } from '../../protocol/message/message-queue.js';
+import { messageQueueToString, type MessageQueue, MessageQueueMap } from '../../protocol/message/message-queue.js';
 import { validateGroup, validateTopic } from '../../protocol/topic-validator.js';
 import type { RocketMQLogger } from '../../logger.js';
 import { ClientInstance } from '../client-instance.js';
@@ -355,6 +355,11 @@ export class PushConsumer implements ConsumerAdminHandle, ConsumeHost, PullHost 
       remark,
       spentTimeMills: outcome.elapsedMs,
     };
+  }
+
+  /** GET_CONSUMER_STATUS_FROM_CLIENT: this consumer's offsets of a topic, as its offset store holds them. */
+  consumerStatus(topic: string): MessageQueueMap<number> {
+    return this._offsetStore?.cloneOffsetTable(topic) ?? new MessageQueueMap<number>();
   }
 
   /** RESET_CONSUMER_CLIENT_OFFSET: drop the topic's caches, set the offsets, pull again from there. */

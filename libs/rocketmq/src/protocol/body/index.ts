@@ -14,3 +14,4 @@ export * from './consume-message-directly-result.js';
 export * from './reset-offset-body.js';
 export * from './group-list.js';
 export * from './register-broker-body.js';
+export * from './consumer-status-body.js';
