@@ -89,4 +89,32 @@ describe('transactional messages', () => {
     expect(checks[0]!.keys).toEqual(['k-unknown']);
     expect(received[0]!.body.toString()).toBe('decided later');
   }, CHECK_BACK_WAIT_MS + 30_000);
+
+  it('a producer that restarts after its local commit is found by the check-back before it sends anything', async () => {
+    const { topic, producer, received } = await setup(() => 'UNKNOWN');
+    const group = producer.group;
+    // The first producer commits locally, then "dies" before END_TRANSACTION (answers UNKNOWN and goes away).
+    const result = await producer.sendMessageInTransaction(new Message(topic, Buffer.from('committed before the crash'), { tags: 'tx' }), undefined, () => 'UNKNOWN');
+    await producer.shutdown();
+
+    const checks: string[] = [];
+    const restarted = new TransactionProducer({
+      nameServer: nameServer(),
+      group,
+      instanceName: uniqueName('restarted'), // a client of its own, as a new process would be: it knows no route yet
+      logger: testLogger,
+      transactionListener: {
+        executeLocalTransaction: () => 'COMMIT',
+        checkLocalTransaction: (message) => {
+          checks.push(message.msgId);
+          return 'COMMIT';
+        },
+      },
+    });
+    await restarted.start(); // sends nothing: its heartbeat must still reach the broker
+    cleanups.add(() => restarted.shutdown());
+    await waitFor(() => received.length >= 1, CHECK_BACK_WAIT_MS, 'the message committed by the restarted producer');
+    expect(checks).toContain(result.msgId);
+    expect(received[0]!.body.toString()).toBe('committed before the crash');
+  }, CHECK_BACK_WAIT_MS + 30_000);
 });

@@ -26,6 +26,11 @@ export interface ProducerHandle {
   readonly group: string;
   /** Topics whose routes the instance keeps fresh for this producer. */
   publishTopics(): Iterable<string>;
+  /**
+   * The template topic (TBW102), whose route the instance also keeps, as Java does: it names every broker that
+   * auto-creates topics, so heartbeats reach them (and check-backs find this producer) before its first send.
+   */
+  readonly createTopicKey: string;
   onTopicRoute(topic: string, route: TopicRouteData): void;
   /** Answers a broker's transaction check-back (transactional producers only). */
   checkTransactionState?(brokerAddr: string, message: MessageExt, header: CheckTransactionStateRequestHeader): void;
@@ -266,7 +271,10 @@ export class ClientInstance {
 
   private async refreshAllRoutes(): Promise<void> {
     const topics = new Set<string>();
-    for (const p of this.producers.values()) for (const t of p.publishTopics()) topics.add(t);
+    for (const p of this.producers.values()) {
+      topics.add(p.createTopicKey);
+      for (const t of p.publishTopics()) topics.add(t);
+    }
     for (const c of this.consumers.values()) for (const t of c.subscribedTopics()) topics.add(t);
     for (const topic of topics) {
       try {

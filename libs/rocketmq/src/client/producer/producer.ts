@@ -70,12 +70,18 @@ export class Producer implements ProducerHandle {
     return this.instance.clientId;
   }
 
+  get createTopicKey(): string {
+    return this.config.createTopicKey;
+  }
+
   async start(): Promise<void> {
     if (this.state === 'running') return;
     if (this.state === 'stopped') throw new RocketMQError('This producer was shut down; create a new one');
     this.instance.registerProducer(this);
     await this.instance.start();
     this.state = 'running';
+    // Know the brokers before the first send (a restarted transactional producer must be found by check-backs).
+    await this.instance.updateTopicRoute(this.config.createTopicKey).catch(() => undefined);
     await this.instance.sendHeartbeatToAllBrokers().catch(() => undefined);
   }
 
