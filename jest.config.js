@@ -22,7 +22,13 @@ const common = {
     '^@app/([^/]+)/(.*)\\.js$': '<rootDir>/libs/$1/src/$2',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
-  transform: { '^.+\\.ts$': swc },
+  transform: {
+    '^.+\\.ts$': swc,
+    // @fastify/static (Swagger UI) require()s content-disposition 3, which is ESM-only: Node 20 can require() it,
+    // Jest's CommonJS loader cannot, so it is compiled to CommonJS here.
+    '/node_modules/content-disposition/.+\\.js$': ['@swc/jest', { module: { type: 'commonjs' } }],
+  },
+  transformIgnorePatterns: ['/node_modules/(?!content-disposition/)'],
 };
 
 export default {
