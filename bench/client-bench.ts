@@ -1,7 +1,10 @@
 /**
- * Client throughput and latency against a RocketMQ cluster (Apache RocketMQ or the embedded broker).
- * Usage: npm run bench -- [--namesrv host:port] [--seconds 5] [--size 1024]
- * Without --namesrv it starts Apache RocketMQ from Maven Central (see test/interop/support).
+ * Client throughput and latency against a RocketMQ cluster (Apache RocketMQ or the embedded broker), the official
+ * Java client's figures in the same run, and the broker-side figures (RSS with a 1M backlog, SYNC_FLUSH latency)
+ * of the embedded broker beside Apache's.
+ * Usage: npm run bench -- [--target apache,embedded] [--namesrv host:port] [--seconds 5] [--size 1024]
+ *        [--rate 5000] [--backlog 1000000] [--version 5.5.1]
+ * Without --namesrv it starts Apache RocketMQ from Maven Central (see test/interop/support) and the embedded broker.
  */
 import { parseArgs } from 'node:util';
 import { Producer } from '../libs/rocketmq/src/client/producer/producer.js';
@@ -9,6 +12,52 @@ import { PushConsumer } from '../libs/rocketmq/src/client/consumer/push-consumer
 import { Message } from '../libs/rocketmq/src/protocol/message/message.js';
 import { silentLogger } from '../libs/rocketmq/src/logger.js';
 import { printTable } from './bench-table.js';
+import { fillBacklog, processMemory, syncFlushLatency, type ProcessMemory } from './broker-figures.js';
+
+/** One target's figures for the closing "embedded beside Apache" table. */
+interface BrokerSummary {
+  label: string;
+  readyMs: number;
+  windowed?: BenchRow;
+  latency?: BenchRow;
+  backlogMemory?: ProcessMemory;
+  syncFlush?: { rate: number; p50: number; p99: number };
+}
+
+/** Starts one target's broker; `syncFlush` switches the broker to SYNC_FLUSH. */
+async function startTarget(target: string, version: string, syncFlush: boolean): Promise<{ nameServer: string; brokerPid: number; label: string; stop: () => Promise<void> }> {
+  if (target === 'apache') {
+    const { startApacheRocketMQ } = await import('../test/interop/support/apache-rocketmq.js');
+    const cluster = await startApacheRocketMQ({
+      version,
+      brokers: [{ brokerName: 'broker-a', extraConf: syncFlush ? { flushDiskType: 'SYNC_FLUSH' } : {} }],
+    });
+    return { nameServer: cluster.namesrvAddr, brokerPid: cluster.brokers[0]!.pid, label: `Apache RocketMQ ${version}`, stop: () => cluster.stop() };
+  }
+  const { EmbeddedRocketMQ } = await import('../libs/broker/src/index.js');
+  const mq = await EmbeddedRocketMQ.start({ inWorker: true, brokerConfig: syncFlush ? { flushDiskType: 'SYNC_FLUSH' } : {} });
+  return { nameServer: mq.nameServer, brokerPid: mq.pid, label: 'embedded RocketMQ (own process)', stop: () => mq.stop() };
+}
+
+function printSummary(summaries: BrokerSummary[], backlog: number): void {
+  const fmt = (n: number | undefined, digits = 0) => (n === undefined ? '-' : n.toFixed(digits));
+  const metric = (name: string, value: (s: BrokerSummary) => string) => [name, ...summaries.map(value)];
+  printTable(
+    'Embedded broker beside Apache RocketMQ (same client, same load)',
+    ['metric', ...summaries.map((s) => s.label)],
+    [
+      metric('start → ready, ms (broker in its own process)', (s) => fmt(s.readyMs)),
+      metric('async send, window 128, msg/s (ASYNC_FLUSH)', (s) => fmt(s.windowed?.rate)),
+      metric('  p99 ms', (s) => fmt(s.windowed?.p99, 1)),
+      metric('SYNC_FLUSH, window 128, msg/s', (s) => fmt(s.syncFlush?.rate)),
+      metric('  p50 / p99 ms', (s) => (s.syncFlush ? `${s.syncFlush.p50.toFixed(1)} / ${s.syncFlush.p99.toFixed(1)}` : '-')),
+      metric('end-to-end p50 / p99 ms', (s) => (s.latency ? `${s.latency.p50} / ${s.latency.p99}` : '-')),
+      metric(`broker RSS with ${backlog.toLocaleString('en-US')} backlog, MiB`, (s) => fmt(s.backlogMemory?.rssMiB)),
+      metric('  of which anonymous (heap, buffers), MiB', (s) => fmt(s.backlogMemory?.anonMiB)),
+    ],
+    ['RSS of a JVM broker includes the commit-log pages it maps; the anonymous part is its heap and direct buffers.'],
+  );
+}
 
 export interface BenchContext {
   nameServer: string;
@@ -227,42 +276,55 @@ async function main(): Promise<void> {
       size: { type: 'string', default: '1024' },
       version: { type: 'string', default: '5.5.1' },
       rate: { type: 'string', default: '5000' },
+      backlog: { type: 'string', default: '1000000' },
     },
   });
   const targets = values.namesrv ? ['given'] : values.target!.split(',').map((t) => t.trim());
+  const backlog = Number(values.backlog);
+  const summaries: BrokerSummary[] = [];
   for (const target of targets) {
-    let nameServer = values.namesrv;
-    let stop: (() => Promise<void>) | undefined;
-    let label = 'given cluster';
     const started = performance.now();
-    if (target === 'apache') {
-      const { startApacheRocketMQ } = await import('../test/interop/support/apache-rocketmq.js');
-      process.stdout.write(`starting Apache RocketMQ ${values.version} ...\n`);
-      const cluster = await startApacheRocketMQ({ version: values.version! });
-      nameServer = cluster.namesrvAddr as string;
-      stop = () => cluster.stop();
-      label = `Apache RocketMQ ${values.version}`;
-    } else if (target === 'embedded') {
-      const { EmbeddedRocketMQ } = await import('../libs/broker/src/index.js');
-      process.stdout.write('starting the embedded RocketMQ in its own process ...\n');
-      const mq = await EmbeddedRocketMQ.start({ inWorker: true });
-      nameServer = mq.nameServer;
-      stop = () => mq.stop();
-      label = 'embedded RocketMQ (own process)';
+    let running: Awaited<ReturnType<typeof startTarget>> | undefined;
+    if (target === 'given') {
+      running = { nameServer: values.namesrv!, brokerPid: -1, label: 'given cluster', stop: async () => undefined };
+    } else {
+      process.stdout.write(`starting ${target === 'apache' ? `Apache RocketMQ ${values.version}` : 'the embedded RocketMQ in its own process'} ...\n`);
+      running = await startTarget(target, values.version!, false);
     }
     const readyMs = performance.now() - started;
     const javaVersion = target === 'apache' ? values.version! : '5.5.1';
-    const ctx: BenchContext = { nameServer: nameServer!, seconds: Number(values.seconds), size: Number(values.size), label };
+    const ctx: BenchContext = { nameServer: running.nameServer, seconds: Number(values.seconds), size: Number(values.size), label: running.label };
+    const summary: BrokerSummary = { label: running.label, readyMs };
     try {
-      const { rows, topic, backlog } = await producerBench(ctx);
-      rows.push(await drainBench(ctx, topic, backlog));
+      const { rows, topic, backlog: sent } = await producerBench(ctx);
+      rows.push(await drainBench(ctx, topic, sent));
       rows.push(await latencyBench(ctx, Number(values.rate)));
-      printRows(`Our client against ${label} (ready in ${Math.round(readyMs)} ms)`, ctx, rows);
+      summary.windowed = rows.find((r) => r.scenario === 'async send, window 128');
+      summary.latency = rows.at(-1);
+      printRows(`Our client against ${running.label} (ready in ${Math.round(readyMs)} ms)`, ctx, rows);
       if (target !== 'given') await javaComparison(ctx, javaVersion, rows, Number(values.rate));
+      if (target !== 'given' && backlog > 0) {
+        process.stdout.write(`filling a backlog of ${backlog.toLocaleString('en-US')} messages ...\n`);
+        const fill = await fillBacklog(running.nameServer, backlog, ctx.size, (n) => process.stdout.write(`  ${n.toLocaleString('en-US')}\n`));
+        process.stdout.write(`  done in ${fill.seconds.toFixed(1)} s\n`);
+        await new Promise((r) => setTimeout(r, 2000)); // let flushes and dispatch settle
+        summary.backlogMemory = processMemory(running.brokerPid);
+      }
     } finally {
-      await stop?.();
+      await running.stop();
+    }
+    if (target !== 'given') {
+      process.stdout.write('restarting it with SYNC_FLUSH ...\n');
+      const syncRunning = await startTarget(target, values.version!, true);
+      try {
+        summary.syncFlush = await syncFlushLatency(syncRunning.nameServer, ctx.seconds, ctx.size);
+      } finally {
+        await syncRunning.stop();
+      }
+      summaries.push(summary);
     }
   }
+  if (summaries.length > 0) printSummary(summaries, backlog);
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
