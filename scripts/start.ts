@@ -1,18 +1,21 @@
 /**
- * `npm start`: starts the embedded RocketMQ (name server + broker, durable store under
- * .data/rocketmq), runs the quick-start example against it, then keeps the broker up for other
- * clients (Java or Node) until Ctrl-C, printing its stats. Flags: --once (exit after the example),
- * --namesrv host:port (use a running cluster), --apache [version] (Apache RocketMQ from Maven Central).
+ * `npm start`: the whole project on the embedded default, nothing else installed.
+ *   1. the embedded RocketMQ (name server 9876 + broker 10911 when free; durable store in .data/rocketmq),
+ *   2. the quick-start example against it (topic, ordered, batch and transactional sends, a push consumer),
+ *   3. the web console (8080) and both demo apps, demo-seckill (3001) and demo-order (3002), on PGlite,
+ * then serves until Ctrl-C, printing the broker's figures. Flags: --once (one request through each demo, then
+ * exit), --namesrv host:port (use a running cluster), --apache [version] (Apache RocketMQ from Maven Central),
+ * --no-apps (broker and example only).
  */
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { AdminClient } from '../libs/rocketmq/src/client/admin/index.js';
-import { PushConsumer } from '../libs/rocketmq/src/client/consumer/push-consumer.js';
-import { Producer } from '../libs/rocketmq/src/client/producer/producer.js';
-import { TransactionProducer } from '../libs/rocketmq/src/client/producer/transaction-producer.js';
-import { Message } from '../libs/rocketmq/src/protocol/message/message.js';
 import type { RocketMQLogger } from '../libs/rocketmq/src/logger.js';
 import { EmbeddedRocketMQ } from '../libs/broker/src/index.js';
+import { closeApps, smokeTest, startApps, type RunningApp } from './start/apps.js';
+import { runQuickstart } from './start/quickstart.js';
 
+const DATA_DIR = path.resolve(new URL('..', import.meta.url).pathname, '.data');
 const say = (line: string) => process.stdout.write(`${line}\n`);
 const logger: RocketMQLogger = {
   log() {},
@@ -22,11 +25,15 @@ const logger: RocketMQLogger = {
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { namesrv: { type: 'string' }, apache: { type: 'string' }, once: { type: 'boolean', default: false } },
+    options: {
+      namesrv: { type: 'string' },
+      apache: { type: 'string' },
+      once: { type: 'boolean', default: false },
+      'no-apps': { type: 'boolean', default: false },
+    },
   });
   let nameServer = values.namesrv;
   let stopCluster: (() => Promise<void>) | undefined;
-  let embedded: Awaited<ReturnType<typeof EmbeddedRocketMQ.start>> | undefined;
   if (!nameServer && values.apache !== undefined) {
     const version = values.apache || '5.5.1';
     say(`Starting Apache RocketMQ ${version} (name server + broker) from Maven Central jars ...`);
@@ -35,82 +42,57 @@ async function main(): Promise<void> {
     nameServer = cluster.namesrvAddr;
     stopCluster = () => cluster.stop();
   } else if (!nameServer) {
-    say('Starting the embedded RocketMQ (name server + broker, store in .data/rocketmq) ...');
-    embedded = await startEmbedded();
+    say(`Starting the embedded RocketMQ (name server + broker, store in ${path.join(DATA_DIR, 'rocketmq')}) ...`);
+    const embedded = await startEmbedded();
     nameServer = embedded.nameServer;
     say(`  ready in ${embedded.startupMs} ms: name server ${embedded.nameServer}, broker ${embedded.brokers.map((b) => `${b.name} ${b.addr}`).join(', ')}`);
-    stopCluster = () => embedded!.stop();
+    stopCluster = () => embedded.stop();
   }
   say(`Name server: ${nameServer}\n`);
-  const topic = 'QuickstartOrders';
-  const admin = new AdminClient({ nameServer, logger });
-  const producer = new Producer({ nameServer, group: 'quickstart_producer', logger });
-  const txProducer = new TransactionProducer({
-    nameServer,
-    group: 'quickstart_tx_producer',
-    logger,
-    transactionListener: { executeLocalTransaction: () => 'COMMIT', checkLocalTransaction: () => 'COMMIT' },
-  });
-  const consumer = new PushConsumer({ nameServer, group: 'quickstart_consumer', logger, consumeFromWhere: 'CONSUME_FROM_FIRST_OFFSET' });
+
+  let apps: RunningApp[] = [];
   try {
-    await admin.start();
-    const cluster = await admin.clusterInfo();
-    say(`Cluster: ${JSON.stringify(cluster)}`);
-    await admin.createTopic({ topic, writeQueueNums: 4, readQueueNums: 4, clusterName: 'DefaultCluster' });
-    say(`Created topic ${topic} with 4 queues`);
-
-    await producer.start();
-    await txProducer.start();
-    const received: string[] = [];
-    consumer.subscribe(topic, 'created || paid').onMessage((message) => {
-      received.push(`${message.tags}:${message.body.toString()}`);
-      say(`  consumed ${message.msgId} tag=${message.tags} queue=${message.queueId} body=${message.body.toString()}`);
-    });
-    await consumer.start();
-
-    for (let i = 1; i <= 3; i++) {
-      const result = await producer.sendOrderly(new Message(topic, Buffer.from(`order-${i}`), { tags: 'created', keys: [`order-${i}`] }), `order-${i}`);
-      say(`sent order-${i}: ${result.status} msgId=${result.msgId} queue=${result.messageQueue.queueId}`);
+    if (!(await runQuickstart(nameServer, say, logger))) process.exitCode = 1;
+    if (!values['no-apps']) {
+      say('');
+      apps = await startApps(nameServer, DATA_DIR, say, logger);
+      say('\nRunning:');
+      say(`  RocketMQ name server  ${nameServer}   (any RocketMQ client, Java or Node)`);
+      for (const app of apps) say(`  ${app.name.padEnd(20)}  ${app.links.join('   ')}`);
     }
-    const batch = await producer.sendBatch([1, 2].map((i) => new Message(topic, Buffer.from(`payment-${i}`), { tags: 'paid' })));
-    say(`sent a batch of 2: ${batch.status}`);
-    const tx = await txProducer.sendMessageInTransaction(new Message(topic, Buffer.from('order-4 (transactional)'), { tags: 'created' }), undefined);
-    say(`sent a transactional message: local transaction ${tx.localTransactionState}`);
-
-    const deadline = Date.now() + 20_000;
-    while (received.length < 6 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-    say(`\nConsumed ${received.length} of 6 messages.`);
-    await consumer.shutdown(); // commits the consumed offsets
-    const progress = await admin.consumerProgress('quickstart_consumer');
-    say(`Consumer lag after consumption: ${progress.totalLag}`);
-    if (received.length < 6) process.exitCode = 1;
+    if (values.once) {
+      if (apps.length > 0) {
+        say('\nOne request through each app:');
+        for (const line of await smokeTest(apps)) say(`  ${line}`);
+      }
+    } else if (process.exitCode !== 1) {
+      say('\nCtrl-C stops everything.');
+      await serveUntilSignal(nameServer);
+    }
   } finally {
-    await consumer.shutdown().catch(() => undefined);
-    await producer.shutdown().catch(() => undefined);
-    await txProducer.shutdown().catch(() => undefined);
+    await closeApps(apps);
+    await stopCluster?.();
   }
-  if (embedded && !values.once && process.exitCode !== 1) {
-    say(`\nThe embedded RocketMQ keeps running: point any RocketMQ client at ${nameServer} (Ctrl-C stops it).`);
-    await serveUntilSignal(admin);
-  }
-  await admin.shutdown().catch(() => undefined);
-  await stopCluster?.();
 }
 
 /** The embedded broker on the standard ports when they are free, else on free ones. */
 async function startEmbedded() {
-  const storeDir = new URL('../.data/rocketmq', import.meta.url).pathname;
+  const storeDir = path.join(DATA_DIR, 'rocketmq');
+  // demo-order's check-backs: a half message left UNKNOWN is checked after 3 s, every 5 s
+  const brokerConfig = { transactionCheckInterval: 5000, transactionTimeOut: 3000 };
   try {
-    return await EmbeddedRocketMQ.start({ storeDir, namesrvPort: 9876, brokerConfig: { listenPort: 10911 } });
+    return await EmbeddedRocketMQ.start({ storeDir, namesrvPort: 9876, brokerConfig: { ...brokerConfig, listenPort: 10911 } });
   } catch (error) {
     if (!/EADDRINUSE/.test(String((error as Error)?.message ?? error))) throw error;
     say('  ports 9876/10911 are taken: using free ports');
-    return EmbeddedRocketMQ.start({ storeDir });
+    return EmbeddedRocketMQ.start({ storeDir, brokerConfig });
   }
 }
 
 /** Prints the broker's figures every 10 s until SIGINT/SIGTERM. */
-async function serveUntilSignal(admin: AdminClient): Promise<void> {
+async function serveUntilSignal(nameServer: string): Promise<void> {
+  const admin = new AdminClient({ nameServer, logger });
+  await admin.start();
   await new Promise<void>((resolve) => {
     const timer = setInterval(async () => {
       try {
@@ -131,6 +113,7 @@ async function serveUntilSignal(admin: AdminClient): Promise<void> {
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });
+  await admin.shutdown().catch(() => undefined);
 }
 
 main().catch((error) => {

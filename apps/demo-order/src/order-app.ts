@@ -22,10 +22,7 @@ export interface StartOrderAppOptions {
   rocketmqLogger?: RocketMQLogger;
   /** Swagger UI path; default "docs" (the OpenAPI document is at `<docsPath>-json`). */
   docsPath?: string;
-  /**
-   * Serve the Swagger UI pages (default true). Jest's CommonJS loader cannot load @fastify/static
-   * (it requires an ESM-only package, which Node itself can), so the e2e tests serve the JSON only.
-   */
+  /** Serve the Swagger UI pages (default true); the OpenAPI JSON is served either way. */
   swaggerUi?: boolean;
 }
 

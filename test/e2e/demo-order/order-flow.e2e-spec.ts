@@ -197,6 +197,9 @@ describe('the HTTP API', () => {
     expect((await postJson(app.url, '/orders', orderBody(id('ok')))).status).toBe(409);
     const docs = await getJson<{ paths: Record<string, unknown> }>(app.url, '/docs-json');
     expect(Object.keys(docs.body.paths)).toEqual(expect.arrayContaining(['/orders', '/orders/{id}/pay', '/health']));
+    const ui = await fetch(`${app.url}/docs`);
+    expect(ui.status).toBe(200);
+    expect(await ui.text()).toContain('swagger-ui');
     const health = await getJson(app.url, '/health');
     expect(health.status).toBe(200);
     expect(health.body).toMatchObject({ status: 'ok', info: { database: { status: 'up' }, rocketmq: { status: 'up' } } });

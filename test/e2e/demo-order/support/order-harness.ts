@@ -7,7 +7,7 @@ import { loadOrderConfig } from '../../../../apps/demo-order/src/config/order-co
 import { startOrderApp, type RunningOrderApp } from '../../../../apps/demo-order/src/order-app.js';
 import { quiet, uniqueName } from '../../support/embedded.js';
 
-export const POSTGRES_URL = process.env.DEMO_ORDER_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+export const POSTGRES_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
 export interface TestSchema {
   name: string;
@@ -44,8 +44,7 @@ export function startTestOrderApp(nameServer: string | undefined, schema: string
     ...(schema ? { DATABASE_URL: POSTGRES_URL, DATABASE_SCHEMA: schema } : {}),
     ...env,
   });
-  // No Swagger UI pages under Jest (see StartOrderAppOptions.swaggerUi); /docs-json is served.
-  return startOrderApp(config, { rocketmqLogger: quiet, swaggerUi: false });
+  return startOrderApp(config, { rocketmqLogger: quiet });
 }
 
 export interface HttpAnswer<T = Record<string, unknown>> {

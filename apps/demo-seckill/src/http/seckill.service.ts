@@ -1,0 +1,82 @@
+/**
+ * The accept path: the gate decides, then the accepted request is made durable on RocketMQ before
+ * the client hears "accepted". A failed send gives the unit back and answers 503, never a ticket
+ * without a message.
+ */
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { RocketMQProducer } from '@app/rocketmq';
+import type { SeckillConfig } from '../config/seckill-config.js';
+import type { AcquireResult, SeckillGate } from '../gate/seckill-gate.js';
+import { ORDER_TAG, type OrderMessage } from '../orders/order-message.js';
+import type { OrderRepository } from '../orders/order-repository.js';
+import { ORDER_REPOSITORY, SECKILL_CONFIG, SECKILL_GATE } from '../tokens.js';
+import type { CreateSaleBody, SaleDto, TicketDto } from './dto.js';
+
+export type AcceptOutcome = AcquireResult | { outcome: 'unavailable' };
+
+@Injectable()
+export class SeckillService {
+  private readonly logger = new Logger('Seckill');
+  private readonly destination: string;
+  /**
+   * SKU → until when this instance answers sold_out without asking the gate. After a sale sells out
+   * almost every request is a rejection; the memo spares the gate those round trips. A unit given
+   * back (failed order) is seen again after at most SOLD_OUT_MEMO_MS.
+   */
+  private readonly soldOutUntil = new Map<string, number>();
+
+  constructor(
+    @Inject(SECKILL_CONFIG) private readonly config: SeckillConfig,
+    @Inject(SECKILL_GATE) private readonly gate: SeckillGate,
+    @Inject(ORDER_REPOSITORY) private readonly orders: OrderRepository,
+    private readonly producer: RocketMQProducer,
+  ) {
+    this.destination = `${config.rocketmq.topic}:${ORDER_TAG}`;
+  }
+
+  /** The sale row first (it decides "already exists"), then the gate. */
+  async createSale(body: CreateSaleBody): Promise<SaleDto | undefined> {
+    const startsAt = body.startsAt === undefined ? Date.now() : typeof body.startsAt === 'number' ? body.startsAt : Date.parse(body.startsAt);
+    const ratePerSec = body.ratePerSec ?? this.config.sales.defaultRatePerSec;
+    const burst = body.burst ?? ratePerSec;
+    const saved = await this.orders.saveSale({ sku: body.sku, stock: body.stock, startsAt, ratePerSec, burst, createdAt: Date.now() });
+    if (!saved) return undefined;
+    await this.gate.createSale({ sku: body.sku, stock: body.stock, startsAt, ratePerSec, burst });
+    this.logger.log(`sale ${body.sku}: ${body.stock} units from ${new Date(startsAt).toISOString()}, ${ratePerSec}/s`);
+    return this.getSale(body.sku);
+  }
+
+  async getSale(sku: string): Promise<SaleDto | undefined> {
+    const [gate, stats] = await Promise.all([this.gate.getSale(sku), this.orders.saleStats(sku)]);
+    if (!gate) return undefined;
+    return { ...gate, ...stats };
+  }
+
+  async accept(sku: string, userId: string): Promise<AcceptOutcome> {
+    const memo = this.soldOutUntil.get(sku);
+    if (memo !== undefined && Date.now() < memo) return { outcome: 'sold_out' };
+    const decision = await this.gate.tryAcquire(sku, userId, randomUUID());
+    if (decision.outcome === 'sold_out' && this.config.sales.soldOutMemoMs > 0) this.soldOutUntil.set(sku, Date.now() + this.config.sales.soldOutMemoMs);
+    if (decision.outcome !== 'accepted') return decision;
+    const message: OrderMessage = { ticketId: decision.ticketId, sku, userId, acceptedAt: Date.now() };
+    try {
+      await this.producer.send(this.destination, message, { keys: decision.ticketId });
+      return decision;
+    } catch (error) {
+      await this.gate.release(sku, userId, decision.ticketId).catch((releaseError: Error) => {
+        this.logger.error(`ticket ${decision.ticketId}: could not return its unit after a failed send: ${releaseError.message}`);
+      });
+      this.logger.error(`ticket ${decision.ticketId}: send failed, unit returned: ${(error as Error).message}`);
+      return { outcome: 'unavailable' };
+    }
+  }
+
+  /** The database's final state, else PENDING while the gate still holds the ticket. */
+  async findTicket(ticketId: string): Promise<TicketDto | undefined> {
+    const settled = await this.orders.findTicket(ticketId);
+    if (settled) return { ticketId, sku: settled.sku, userId: settled.userId, status: settled.status, reason: settled.reason };
+    const held = await this.gate.findTicket(ticketId);
+    return held && { ...held, status: 'PENDING', reason: null };
+  }
+}
