@@ -2,7 +2,7 @@
  * Acceptance run of demo-order (the issue's numbers by default):
  *   node --import @swc-node/register/esm-register apps/demo-order/scripts/acceptance.ts
  *
- * 10,000 orders POSTed at a controlled 200 orders/s by autocannon; 10% fail their local transaction
+ * 10,000 orders POSTed at a controlled 200 orders/s by autocannon (in a worker thread, off the app's event loop); 10% fail their local transaction
  * (faults.failLocalTransaction) and 5% commit then answer UNKNOWN — to the broker, a producer that
  * died after the local commit and before END_TRANSACTION — so the check-back must commit them.
  * Then every consumer group is reset to the first offset (forced redelivery of everything) and the
@@ -23,7 +23,7 @@
  */
 import 'reflect-metadata';
 import os from 'node:os';
-import autocannon from 'autocannon';
+import { Worker } from 'node:worker_threads';
 import pg from 'pg';
 import { AdminClient, type RocketMQLogger } from '@app/rocketmq';
 import { EmbeddedRocketMQ, type RunningEmbeddedRocketMQ } from '@app/broker';
@@ -34,6 +34,7 @@ import { startOrderApp, type RunningOrderApp } from '../src/order-app.js';
 import { CONSUMER_GROUPS, ORDER_CREATED_TOPIC } from '../src/order-topics.js';
 import type { OrderItem } from '../src/orders/order-events.js';
 import { CATALOG, INITIAL_STOCK } from '../src/database/schema.js';
+import type { OrderLoadInput, OrderLoadOutput } from './order-load.worker.js';
 
 const say = (line = '') => process.stdout.write(`${line}\n`);
 const silent: RocketMQLogger = { log() {}, warn() {}, error: (m, _t, c) => say(`  rocketmq error [${c ?? ''}] ${m}`) };
@@ -89,6 +90,16 @@ async function idsOf(app: RunningOrderApp, sql: string, params: unknown[]): Prom
   return new Set(rows.map((r) => r.id));
 }
 
+/** Runs autocannon in a worker thread (scripts/order-load.worker.ts). */
+function runLoad(input: OrderLoadInput): Promise<OrderLoadOutput> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(new URL('./order-load.worker.ts', import.meta.url), { workerData: input });
+    worker.once('message', (output: OrderLoadOutput) => resolve(output));
+    worker.once('error', reject);
+    worker.once('exit', (code) => code !== 0 && reject(new Error(`the load worker exited with ${code}`)));
+  });
+}
+
 const sameSet = (a: Set<string>, b: Set<string>) => a.size === b.size && [...a].every((x) => b.has(x));
 
 async function main(): Promise<void> {
@@ -123,25 +134,9 @@ async function main(): Promise<void> {
     say(`  app ${app.url}, RocketMQ ${app.nameServer}${broker ? ' (embedded, child process)' : ''}, ${app.db.description}`);
     const topicBefore = (await admin.topicStats(ORDER_CREATED_TOPIC)).totalMaxOffset;
 
-    // 1. Load: autocannon at a fixed overall rate, one planned order per request.
-    let next = 0;
-    const statuses = new Map<number, number>();
-    const load = await autocannon({
-      url: app.url,
-      connections: CONNECTIONS,
-      overallRate: RATE,
-      amount: ORDERS,
-      timeout: 30,
-      requests: [
-        {
-          method: 'POST',
-          path: '/orders',
-          headers: { 'content-type': 'application/json' },
-          setupRequest: (request) => ({ ...request, body: bodyOf(orders[next++ % ORDERS]!) }),
-          onResponse: (status) => statuses.set(status, (statuses.get(status) ?? 0) + 1),
-        },
-      ],
-    });
+    // 1. Load: autocannon at a fixed overall rate, one planned order per request, from a worker thread.
+    const { result: load, statuses: statusList } = await runLoad({ url: app.url, connections: CONNECTIONS, rate: RATE, bodies: orders.map(bodyOf) });
+    const statuses = new Map(statusList);
     say(`  load done in ${(load.duration).toFixed(1)} s: ${[...statuses].map(([s, n]) => `${n}×${s}`).join(', ')}`);
 
     // 2. Settle: check-backs commit the "died" orders, the consumers catch up.
