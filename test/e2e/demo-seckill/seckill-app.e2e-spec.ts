@@ -147,6 +147,46 @@ describe('the order consumer', () => {
   });
 });
 
+describe('a send that reports failure', () => {
+  /** The next send of the API fails: after the broker stored it (`stored`, a lost acknowledgement) or before. */
+  function failNextSend(stored: boolean, beforeThrowing: () => Promise<void> = async () => undefined) {
+    const producer = running.app.get(RocketMQProducer);
+    const original = producer.send.bind(producer);
+    const spy = jest.spyOn(producer, 'send').mockImplementationOnce(async (...args: Parameters<RocketMQProducer['send']>) => {
+      if (stored) await original(...args);
+      await beforeThrowing();
+      throw new Error(stored ? 'timed out waiting for the broker (the message was stored)' : 'connection refused');
+    });
+    return spy;
+  }
+
+  it('that never reached the broker: 503, the ticket is FAILED and its unit back on sale', async () => {
+    const sku = await createSale({ stock: 1 });
+    const spy = failNextSend(false);
+    const failed = await seckill(sku, 'gina');
+    spy.mockRestore();
+    expect(failed.status).toBe(503);
+    const next = await seckill(sku, 'hank');
+    expect(next.status).toBe(202);
+    await settled(next.body.ticketId!);
+    expect((await sale(sku)).body).toMatchObject({ orders: 1, remaining: 0, ticketsCreated: 1, ticketsFailed: 1 });
+  });
+
+  it('that the broker stored and the consumer turned into an order first: accepted after all, the unit is not sold twice', async () => {
+    const sku = await createSale({ stock: 1 });
+    // the consumer creates the order before the API hears about the "failure"
+    const spy = failNextSend(true, () => eventually(() => sale(sku), (s) => s.body.orders === 1, 15_000, 'the order from the stored message').then(() => undefined));
+    const accepted = await seckill(sku, 'ivan');
+    spy.mockRestore();
+    expect(accepted.status).toBe(202);
+    expect((await ticket(accepted.body.ticketId!)).body.status).toBe('CREATED');
+    const late = await seckill(sku, 'jane');
+    expect(late.status).toBe(410);
+    await new Promise((r) => setTimeout(r, 300));
+    expect((await sale(sku)).body).toMatchObject({ orders: 1, remaining: 0, ticketsCreated: 1, ticketsFailed: 0 });
+  });
+});
+
 describe('operations', () => {
   it('serves the OpenAPI document and a health check', async () => {
     const doc = await http<{ paths: Record<string, unknown> }>(`${url}/docs-json`, 'GET');

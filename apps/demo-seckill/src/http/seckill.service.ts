@@ -1,7 +1,7 @@
 /**
  * The accept path: the gate decides, then the accepted request is made durable on RocketMQ before
- * the client hears "accepted". A failed send gives the unit back and answers 503, never a ticket
- * without a message.
+ * the client hears "accepted". A failed send settles the ticket FAILED in the database, gives the unit
+ * back and answers 503: never a ticket without a message, never a unit sold twice.
  */
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
@@ -9,7 +9,7 @@ import { RocketMQProducer } from '@app/rocketmq';
 import type { SeckillConfig } from '../config/seckill-config.js';
 import type { AcquireResult, SeckillGate } from '../gate/seckill-gate.js';
 import { ORDER_TAG, type OrderMessage } from '../orders/order-message.js';
-import type { OrderRepository } from '../orders/order-repository.js';
+import type { OrderRepository, OrderRequest, TicketStatus } from '../orders/order-repository.js';
 import { ORDER_REPOSITORY, SECKILL_CONFIG, SECKILL_GATE } from '../tokens.js';
 import type { CreateSaleBody, SaleDto, TicketDto } from './dto.js';
 
@@ -64,12 +64,34 @@ export class SeckillService {
       await this.producer.send(this.destination, message, { keys: decision.ticketId });
       return decision;
     } catch (error) {
-      await this.gate.release(sku, userId, decision.ticketId).catch((releaseError: Error) => {
-        this.logger.error(`ticket ${decision.ticketId}: could not return its unit after a failed send: ${releaseError.message}`);
-      });
-      this.logger.error(`ticket ${decision.ticketId}: send failed, unit returned: ${(error as Error).message}`);
+      return this.afterFailedSend({ ticketId: decision.ticketId, sku, userId }, decision, error as Error);
+    }
+  }
+
+  /**
+   * A failed send may still have stored the message (a timeout after the write), and the consumer may then be
+   * creating the order right now. The ticket row decides, once, in the database: recording it FAILED first
+   * means the consumer can no longer create that order, and only then is the unit given back; if the consumer
+   * won, the order exists and the answer is "accepted" after all. Without the database the unit stays held
+   * (never sold twice; at worst one unit unsold).
+   */
+  private async afterFailedSend(request: OrderRequest, accepted: AcceptOutcome, error: Error): Promise<AcceptOutcome> {
+    let settled: TicketStatus;
+    try {
+      settled = await this.orders.markFailed(request, `send_failed: ${error.message}`);
+    } catch (dbError) {
+      this.logger.error(`ticket ${request.ticketId}: send failed (${error.message}) and the database is unreachable (${(dbError as Error).message}); its unit stays held`);
       return { outcome: 'unavailable' };
     }
+    if (settled === 'CREATED') {
+      this.logger.warn(`ticket ${request.ticketId}: the send reported ${error.message}, but the broker had stored it and the order exists`);
+      return accepted;
+    }
+    await this.gate.release(request.sku, request.userId, request.ticketId).catch((releaseError: Error) => {
+      this.logger.error(`ticket ${request.ticketId}: could not return its unit after a failed send: ${releaseError.message}`);
+    });
+    this.logger.error(`ticket ${request.ticketId}: send failed, ticket FAILED, unit returned: ${error.message}`);
+    return { outcome: 'unavailable' };
   }
 
   /** The database's final state, else PENDING while the gate still holds the ticket. */
