@@ -70,6 +70,7 @@ export class ClientInstance {
   private refCount = 0;
   private rebalanceRequested: NodeJS.Timeout | undefined;
   private heartbeatInFlight: Promise<void> | undefined;
+  private heartbeatQueued: Promise<void> | undefined;
 
   private constructor(readonly options: ResolvedClientOptions, instanceName: string) {
     this.logger = options.logger ?? stderrLogger;
@@ -150,6 +151,7 @@ export class ClientInstance {
     this.stopped = true;
     for (const timer of this.timers) clearInterval(timer);
     if (this.rebalanceRequested) clearTimeout(this.rebalanceRequested);
+    await this.heartbeatQueued?.catch(() => undefined);
     await this.heartbeatInFlight?.catch(() => undefined);
     await this.remoting.close();
     for (const [id, instance] of ClientInstance.shared) if (instance === this) ClientInstance.shared.delete(id);
@@ -357,11 +359,22 @@ export class ClientInstance {
       }
       for (const failure of failures) this.logger.warn(`heartbeat failed: ${failure}`, 'ClientInstance');
     };
-    // Concurrent callers share one heartbeat round.
-    this.heartbeatInFlight ??= run().finally(() => {
-      this.heartbeatInFlight = undefined;
-    });
-    return this.heartbeatInFlight;
+    if (!this.heartbeatInFlight) {
+      this.heartbeatInFlight = run().finally(() => {
+        this.heartbeatInFlight = undefined;
+      });
+      return this.heartbeatInFlight;
+    }
+    // A round is running, built before this call: it may lack a subscription added since (the broker would then
+    // refuse pulls as SUBSCRIPTION_NOT_LATEST until the next periodic heartbeat). One more round follows it,
+    // shared by every caller that arrives meanwhile.
+    this.heartbeatQueued ??= this.heartbeatInFlight
+      .catch(() => undefined)
+      .then(() => {
+        this.heartbeatQueued = undefined;
+        return this.stopped ? undefined : this.sendHeartbeatToAllBrokers();
+      });
+    return this.heartbeatQueued;
   }
 
   /** Coalesces rebalance triggers (notifications, new subscriptions) into one pass. */

@@ -42,7 +42,17 @@ export interface PullHost {
   /** Resolves after `ms`, or at once when the consumer shuts down. */
   sleep(ms: number): Promise<void>;
   requestRebalance(): void;
+  /** Sends this client's heartbeat (its subscriptions) to the brokers now. */
+  sendHeartbeat(): Promise<void>;
 }
+
+/** The broker does not hold this client's current subscription (yet): a heartbeat tells it. */
+const STALE_SUBSCRIPTION_CODES: ReadonlySet<number> = new Set([
+  ResponseCode.SUBSCRIPTION_NOT_EXIST,
+  ResponseCode.SUBSCRIPTION_NOT_LATEST,
+  ResponseCode.FILTER_DATA_NOT_EXIST,
+  ResponseCode.FILTER_DATA_NOT_LATEST,
+]);
 
 export class PullService {
   constructor(private readonly host: PullHost) {}
@@ -125,6 +135,10 @@ export class PullService {
         const brokerFlowControl = error instanceof RocketMQResponseError && error.responseCode === ResponseCode.FLOW_CONTROL;
         if (!mq.topic.startsWith(RETRY_PREFIX) || !(error instanceof RocketMQResponseError && error.responseCode === ResponseCode.TOPIC_NOT_EXIST)) {
           host.logger.warn(`pulling ${messageQueueToString(mq)} at ${nextOffset} failed: ${(error as Error).message}`, 'PullService');
+        }
+        if (error instanceof RocketMQResponseError && STALE_SUBSCRIPTION_CODES.has(error.responseCode)) {
+          // Java waits for the next periodic heartbeat (up to 30 s); sending one now lets the retry succeed
+          await host.sendHeartbeat().catch(() => undefined);
         }
         await host.sleep(brokerFlowControl ? BROKER_FLOW_CONTROL_DELAY_MS : config.pullTimeDelayMsWhenException);
         continue;

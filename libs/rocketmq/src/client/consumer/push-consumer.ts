@@ -457,6 +457,10 @@ export class PushConsumer implements ConsumerAdminHandle, ConsumeHost, PullHost 
     });
   }
 
+  sendHeartbeat(): Promise<void> {
+    return this.instance.sendHeartbeatToAllBrokers();
+  }
+
   requestRebalance(): void {
     this.instance.requestRebalance();
   }
