@@ -52,9 +52,9 @@ export async function deleteKeys(prefix: string): Promise<void> {
   }
 }
 
-/** A validated config from test defaults plus `env` (port 0, quiet logs). */
+/** A validated config from test defaults plus `env` (port 0, no logs unless SECKILL_TEST_LOG_LEVEL). */
 export function testConfig(env: Record<string, string>): SeckillConfig {
-  return loadSeckillConfig({ HTTP_PORT: '0', HTTP_HOST: '127.0.0.1', LOG_LEVEL: process.env.SECKILL_TEST_LOG_LEVEL ?? 'warn', SHUTDOWN_DRAIN_TIMEOUT_MS: '3000', ...env });
+  return loadSeckillConfig({ HTTP_PORT: '0', HTTP_HOST: '127.0.0.1', LOG_LEVEL: process.env.SECKILL_TEST_LOG_LEVEL ?? 'silent', SHUTDOWN_DRAIN_TIMEOUT_MS: '3000', ...env });
 }
 
 export interface HttpAnswer<T = Record<string, unknown>> {
