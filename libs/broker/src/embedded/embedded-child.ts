@@ -57,8 +57,10 @@ export async function startInChildProcess(options: EmbeddedRocketMQOptions): Pro
       startupMs: Math.round(performance.now() - started),
       stop: () =>
         (stopping ??= (async () => {
-          const exited = new Promise<void>((resolve) => (child.exitCode !== null ? resolve() : child.once('exit', () => resolve())));
-          if (child.connected) {
+          // A child killed by a signal has no exit code, only a signal code: it has exited either way.
+          const hasExited = () => child.exitCode !== null || child.signalCode !== null;
+          const exited = new Promise<void>((resolve) => (hasExited() ? resolve() : child.once('exit', () => resolve())));
+          if (child.connected && !hasExited()) {
             const stopped = waitFor(child, 'stopped', 30_000).catch(() => undefined);
             child.send({ type: 'stop' });
             await stopped;
