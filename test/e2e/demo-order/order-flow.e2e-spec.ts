@@ -20,6 +20,7 @@ import {
   eventually,
   getJson,
   orderBody,
+  placeOrderRedeliveredToEveryConsumer,
   postJson,
   startTestOrderApp,
   testSchema,
@@ -121,22 +122,9 @@ describe('check-backs', () => {
 
 describe('redelivery', () => {
   it('of an order a consumer already applied (it failed before acknowledging) has no second effect', async () => {
-    const stats = app.app.get(ConsumerStats);
-    const before = stats.snapshot();
-    const stockBefore = await countOf(app, `SELECT quantity AS n FROM stock WHERE sku = 'MUG-002'`);
-    const placed = await postJson(app.url, '/orders', {
-      id: id('redeliver'),
-      userId: `user-${id('redeliver')}`,
-      items: [{ sku: 'MUG-002', quantity: 3 }],
-      faults: { failConsumerOnce: ['inventory', 'points', 'notification'] },
-    });
-    expect(placed.status).toBe(201);
     // Each consumer throws after its commit on the first delivery; the retry (broker backoff) finds it applied.
-    await eventually(
-      async () => ['inventory', 'points', 'notification'].every((c) => (stats.snapshot()[c]?.duplicates ?? 0) > (before[c]?.duplicates ?? 0)),
-      40_000,
-      'the redeliveries',
-    );
+    const { status, stockBefore } = await placeOrderRedeliveredToEveryConsumer(app, id('redeliver'), 'MUG-002', 3);
+    expect(status).toBe(201);
     expect(await consumersOf(app, id('redeliver'))).toEqual(EFFECT_CONSUMERS_SORTED);
     expect(await countOf(app, `SELECT quantity AS n FROM stock WHERE sku = 'MUG-002'`)).toBe(stockBefore - 3);
     expect(await countOf(app, `SELECT points AS n FROM user_points WHERE user_id = $1`, [`user-${id('redeliver')}`])).toBe(36);

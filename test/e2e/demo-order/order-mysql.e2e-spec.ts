@@ -6,11 +6,20 @@
 import 'reflect-metadata';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import mysql from 'mysql2/promise';
-import { ConsumerStats } from '../../../apps/demo-order/src/consumers/consumer-stats.js';
 import type { RunningOrderApp } from '../../../apps/demo-order/src/order-app.js';
 import type { RunningEmbeddedRocketMQ } from '../../../libs/broker/src/index.js';
 import { sleep, startEmbedded, uniqueName } from '../support/embedded.js';
-import { consumersOf, countOf, EFFECT_CONSUMERS_SORTED, eventually, getJson, orderBody, postJson, startTestOrderApp } from './support/order-harness.js';
+import {
+  consumersOf,
+  countOf,
+  EFFECT_CONSUMERS_SORTED,
+  eventually,
+  getJson,
+  orderBody,
+  placeOrderRedeliveredToEveryConsumer,
+  postJson,
+  startTestOrderApp,
+} from './support/order-harness.js';
 
 const MYSQL_ROOT = process.env.TEST_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306';
 const database = uniqueName('demo_order_my').toLowerCase();
@@ -73,21 +82,8 @@ describe('demo-order on MySQL/MariaDB', () => {
   }, 30_000);
 
   it('has no second effect when a consumer fails after applying an order and gets it again', async () => {
-    const stats = app.app.get(ConsumerStats);
-    const before = stats.snapshot();
-    const stockBefore = await countOf(app, `SELECT quantity AS n FROM stock WHERE sku = 'TEE-003'`);
-    const placed = await postJson(app.url, '/orders', {
-      id: id('redeliver'),
-      userId: `user-${id('redeliver')}`,
-      items: [{ sku: 'TEE-003', quantity: 2 }],
-      faults: { failConsumerOnce: ['inventory', 'points', 'notification'] },
-    });
-    expect(placed.status).toBe(201);
-    await eventually(
-      async () => ['inventory', 'points', 'notification'].every((c) => (stats.snapshot()[c]?.duplicates ?? 0) > (before[c]?.duplicates ?? 0)),
-      40_000,
-      'the redeliveries',
-    );
+    const { status, stockBefore } = await placeOrderRedeliveredToEveryConsumer(app, id('redeliver'), 'TEE-003', 2);
+    expect(status).toBe(201);
     expect(await consumersOf(app, id('redeliver'))).toEqual(EFFECT_CONSUMERS_SORTED);
     expect(await countOf(app, `SELECT quantity AS n FROM stock WHERE sku = 'TEE-003'`)).toBe(stockBefore - 2);
     expect(await countOf(app, `SELECT COUNT(*) AS n FROM notifications WHERE order_id = $1`, [id('redeliver')])).toBe(1);

@@ -4,6 +4,7 @@
  */
 import pg from 'pg';
 import { loadOrderConfig } from '../../../../apps/demo-order/src/config/order-config.js';
+import { ConsumerStats } from '../../../../apps/demo-order/src/consumers/consumer-stats.js';
 import { startOrderApp, type RunningOrderApp } from '../../../../apps/demo-order/src/order-app.js';
 import { quiet, uniqueName } from '../../support/embedded.js';
 
@@ -91,3 +92,26 @@ export async function eventually(condition: () => Promise<boolean>, timeoutMs: n
 }
 
 export const EFFECT_CONSUMERS_SORTED = ['inventory', 'notification', 'points'];
+
+/**
+ * Places an order whose three effect consumers each throw once after applying it, and waits until every one
+ * got it again (the broker's redelivery with backoff). Returns the HTTP status and the SKU's stock before.
+ */
+export async function placeOrderRedeliveredToEveryConsumer(app: RunningOrderApp, orderId: string, sku: string, quantity: number): Promise<{ status: number; stockBefore: number }> {
+  const stats = app.app.get(ConsumerStats);
+  const before = stats.snapshot();
+  const stockBefore = await countOf(app, `SELECT quantity AS n FROM stock WHERE sku = $1`, [sku]);
+  const placed = await postJson(app.url, '/orders', {
+    id: orderId,
+    userId: `user-${orderId}`,
+    items: [{ sku, quantity }],
+    faults: { failConsumerOnce: ['inventory', 'points', 'notification'] },
+  });
+  if (placed.status !== 201) return { status: placed.status, stockBefore };
+  await eventually(
+    async () => ['inventory', 'points', 'notification'].every((c) => (stats.snapshot()[c]?.duplicates ?? 0) > (before[c]?.duplicates ?? 0)),
+    40_000,
+    'the redeliveries',
+  );
+  return { status: placed.status, stockBefore };
+}
