@@ -35,6 +35,7 @@ import { CONSUMER_GROUPS, ORDER_CREATED_TOPIC } from '../src/order-topics.js';
 import type { OrderItem } from '../src/orders/order-events.js';
 import { CATALOG, INITIAL_STOCK } from '../src/database/schema.js';
 import type { OrderLoadInput, OrderLoadOutput } from './order-load.worker.js';
+import { steadyConnections } from '../../../scripts/load/steady-rate.js';
 
 const say = (line = '') => process.stdout.write(`${line}\n`);
 const silent: RocketMQLogger = { log() {}, warn() {}, error: (m, _t, c) => say(`  rocketmq error [${c ?? ''}] ${m}`) };
@@ -47,6 +48,8 @@ const intEnv = (name: string, fallback: number) => {
 const ORDERS = intEnv('ORDERS', 10_000);
 const RATE = intEnv('RATE', 200);
 const CONNECTIONS = intEnv('CONNECTIONS', 32);
+/** autocannon paces per connection: an uneven split of RATE or ORDERS would offer less than RATE (see steady-rate.ts). */
+const LOAD_CONNECTIONS = steadyConnections(ORDERS, RATE, CONNECTIONS);
 const FAIL_PERCENT = intEnv('FAIL_PERCENT', 10);
 const DIE_PERCENT = intEnv('DIE_PERCENT', 5);
 const STATUS_SAMPLE = intEnv('STATUS_SAMPLE', 200);
@@ -135,7 +138,7 @@ async function main(): Promise<void> {
     const topicBefore = (await admin.topicStats(ORDER_CREATED_TOPIC)).totalMaxOffset;
 
     // 1. Load: autocannon at a fixed overall rate, one planned order per request, from a worker thread.
-    const { result: load, statuses: statusList } = await runLoad({ url: app.url, connections: CONNECTIONS, rate: RATE, bodies: orders.map(bodyOf) });
+    const { result: load, statuses: statusList } = await runLoad({ url: app.url, connections: LOAD_CONNECTIONS, rate: RATE, bodies: orders.map(bodyOf) });
     const statuses = new Map(statusList);
     say(`  load done in ${(load.duration).toFixed(1)} s: ${[...statuses].map(([s, n]) => `${n}×${s}`).join(', ')}`);
 
@@ -214,7 +217,7 @@ async function main(): Promise<void> {
     // 5. Report.
     say();
     say(`machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, node ${process.version}; broker ${broker ? 'embedded (child process)' : app.nameServer}; database ${app.db.description}`);
-    say(`load: ${ORDERS} POST /orders, target ${RATE}/s, ${CONNECTIONS} connections (autocannon), achieved ${(load.requests.total / load.duration).toFixed(1)}/s over ${load.duration.toFixed(1)} s`);
+    say(`load: ${ORDERS} POST /orders, target ${RATE}/s, ${LOAD_CONNECTIONS} connections (autocannon${LOAD_CONNECTIONS === CONNECTIONS ? '' : `; ${CONNECTIONS} asked, a count that splits the rate evenly`}), achieved ${(load.requests.total / load.duration).toFixed(1)}/s over ${load.duration.toFixed(1)} s`);
     say(`settling after the load: ${(settleMs / 1000).toFixed(1)} s; full redelivery to 3 groups: ${(redeliveryMs / 1000).toFixed(1)} s`);
     say();
     printTable(['check', 'value', 'result'], rows.map(([a, b, c]) => [a, String(b), c]));

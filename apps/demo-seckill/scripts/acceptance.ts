@@ -112,7 +112,7 @@ async function main(): Promise<void> {
       `order rate of the restarted consumer on its backlog: ${kill.at !== undefined && kill.restartedReadyMs !== undefined ? orderRate(samples, undefined, kill.at + kill.restartedReadyMs) : 'not measured'}`,
       `the consumer restart (a new Node process: TypeScript compile + Nest start) is inside the drain time`,
       `warm-up before the burst: ${warmupRequests} requests on a separate sale (not measured)`,
-      `load generator (autocannon, ${plan.connections} connections) on the same ${machine()}`,
+      `load generator (autocannon, ${burst.connections} connections${burst.connections === plan.connections ? '' : `, ${plan.connections} asked: a count that splits the rate evenly`}) on the same ${machine()}`,
     ];
     say('');
     say(formatReport({ title: 'Seckill acceptance run', target: url!, setup: machine(), notes }, plan, burst, drain, checks));

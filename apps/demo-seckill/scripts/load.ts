@@ -71,7 +71,7 @@ async function main(): Promise<void> {
   applySamples(drain, samples, burst.startedAt, accepted);
   const statuses = await ticketStatuses(url, burst.acceptedTickets);
   const checks = checkInvariants(plan, burst, drain, statuses);
-  const notes = [`order rate while draining: ${orderRate(samples)}`, `warm-up before the burst: ${warmupRequests} requests on a separate sale (not measured)`, `load generator (autocannon, ${plan.connections} connections) on the same machine`];
+  const notes = [`order rate while draining: ${orderRate(samples)}`, `warm-up before the burst: ${warmupRequests} requests on a separate sale (not measured)`, `load generator (autocannon, ${burst.connections} connections${burst.connections === plan.connections ? '' : `, ${plan.connections} asked: a count that splits the rate evenly`}) on the same machine`];
   process.stdout.write(`\n${formatReport({ title: 'Seckill load run', target: url, setup: machine(), notes }, plan, burst, drain, checks)}\n`);
   if (checks.some((c) => !c.ok)) process.exitCode = 1;
 }

@@ -3,6 +3,7 @@
  * them with autocannon, wait for the consumer to drain, check the invariants, print the table.
  */
 import autocannon from 'autocannon';
+import { steadyConnections } from '../../../scripts/load/steady-rate.js';
 
 export interface BurstPlan {
   sku: string;
@@ -26,6 +27,8 @@ export interface SaleView {
 
 export interface BurstResult {
   sent: number;
+  /** autocannon connections: near the plan's, at a count that paces the requests at exactly the planned rate. */
+  connections: number;
   wallMs: number;
   /** HTTP status → count (202 accepted, 409 repeat, 410 sold out, 429 rate limited, 425 not started, ...). */
   byStatus: Map<number, number>;
@@ -35,6 +38,8 @@ export interface BurstResult {
   latencies: number[];
   acceptedLatencies: number[];
   acceptedTickets: string[];
+  /** Answers in each second of the burst (where the load generator fell behind the plan, if it did). */
+  answersPerSecond: number[];
   /** ms from the burst's start to the last 202. */
   lastAcceptMs: number;
   distinctUsersSent: number;
@@ -96,14 +101,17 @@ export async function fireBurst(url: string, plan: BurstPlan, bodies: string[]):
   const latencies: number[] = [];
   const acceptedLatencies: number[] = [];
   const acceptedTickets: string[] = [];
+  const answersPerSecond: number[] = [];
   const startedAt = Date.now();
   let lastAcceptAt = startedAt;
+  const overallRate = Math.ceil(bodies.length / plan.durationSec);
+  const connections = steadyConnections(bodies.length, overallRate, plan.connections);
   // without a callback autocannon returns its tracker, an event emitter that is also a thenable of the result
   const instance = autocannon({
     url,
-    connections: plan.connections,
+    connections,
     amount: bodies.length,
-    overallRate: Math.ceil(bodies.length / plan.durationSec),
+    overallRate,
     timeout: 10,
     requests: [
       {
@@ -120,6 +128,8 @@ export async function fireBurst(url: string, plan: BurstPlan, bodies: string[]):
   instance.on('response', (_client: autocannon.Client, status: number, _bytes: number, responseTime: number) => {
     byStatus.set(status, (byStatus.get(status) ?? 0) + 1);
     latencies.push(responseTime);
+    const second = Math.floor((Date.now() - startedAt) / 1000);
+    answersPerSecond[second] = (answersPerSecond[second] ?? 0) + 1;
     if (status === 202) {
       acceptedLatencies.push(responseTime);
       lastAcceptAt = Date.now();
@@ -129,6 +139,7 @@ export async function fireBurst(url: string, plan: BurstPlan, bodies: string[]):
   const endedAt = Date.now();
   return {
     sent: bodies.length,
+    connections,
     wallMs: endedAt - startedAt,
     byStatus,
     transportErrors: result.errors,
@@ -136,6 +147,7 @@ export async function fireBurst(url: string, plan: BurstPlan, bodies: string[]):
     latencies,
     acceptedLatencies,
     acceptedTickets,
+    answersPerSecond: Array.from(answersPerSecond, (n) => n ?? 0),
     lastAcceptMs: lastAcceptAt - startedAt,
     distinctUsersSent: new Set(bodies.map((b) => (JSON.parse(b) as { userId: string }).userId)).size,
     startedAt,
@@ -283,6 +295,7 @@ export function formatReport(context: ReportContext, plan: BurstPlan, burst: Bur
   row('plan', `stock ${plan.stock}, ${plan.users} users, ${plan.requests} requests in ${plan.durationSec} s, ${Math.round(plan.repeatRatio * 100)}% repeats`);
   row('distinct users in the burst', String(burst.distinctUsersSent));
   row('burst wall time', `${(burst.wallMs / 1000).toFixed(2)} s (${Math.round((burst.sent / burst.wallMs) * 1000)} req/s)`);
+  row('answers in each second', burst.answersPerSecond.join(', '));
   rows.push('rule');
   const statuses = [...burst.byStatus.keys()].sort((a, b) => a - b);
   for (const status of statuses) row(status === 202 ? 'accepted (202)' : `rejected: ${OUTCOME_OF_STATUS[status] ?? 'other'} (${status})`, String(burst.byStatus.get(status)));

@@ -1,7 +1,8 @@
 /**
  * Runs the seckill app (src/main.ts) as a child process with a role, for the acceptance script and
  * the crash test: `ready` resolves with the HTTP URL (api/all) once the app says it is up; `kill9()`
- * is a real SIGKILL, no shutdown hook runs.
+ * is a real SIGKILL, no shutdown hook runs. SECKILL_NODE_ARGS adds Node flags to every child (for example
+ * `--cpu-prof --cpu-prof-dir=/tmp/prof` to see where an acceptance run spends the API's time).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -23,7 +24,7 @@ export interface SeckillProcess {
 }
 
 export function spawnSeckill(env: Record<string, string>, options: { startTimeoutMs?: number; echo?: (line: string) => void } = {}): SeckillProcess {
-  const child = spawn(process.execPath, ['--import', '@swc-node/register/esm-register', mainScript], {
+  const child = spawn(process.execPath, [...(process.env.SECKILL_NODE_ARGS?.split(' ').filter(Boolean) ?? []), '--import', '@swc-node/register/esm-register', mainScript], {
     cwd: repoRoot,
     env: { ...process.env, NODE_OPTIONS: '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -6,7 +6,12 @@ export async function openPostgresDatabase(url: string, schema = 'public'): Prom
   const bootstrap = new pg.Client({ connectionString: url });
   await bootstrap.connect();
   try {
+    // CREATE SCHEMA IF NOT EXISTS races with itself (processes starting together: one fails on the catalog's
+    // unique index); the advisory lock makes the second wait, then find the schema.
+    await bootstrap.query('BEGIN');
+    await bootstrap.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`create schema ${schema}`]);
     await bootstrap.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
+    await bootstrap.query('COMMIT');
   } finally {
     await bootstrap.end();
   }

@@ -13,7 +13,7 @@ export class PostgresDriver implements SqlDriver {
   static async connect(url: string, schema: string | undefined, poolSize: number): Promise<PostgresDriver> {
     const pool = new pg.Pool({ connectionString: url, max: poolSize, options: schema ? `-c search_path=${schema}` : undefined });
     pool.on('error', () => undefined); // an idle client's error is reported by the next query
-    if (schema) await pool.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+    if (schema) await createSchema(pool, schema);
     else await pool.query('SELECT 1');
     return new PostgresDriver(pool, new URL(url), schema);
   }
@@ -45,5 +45,25 @@ export class PostgresDriver implements SqlDriver {
 
   async close(): Promise<void> {
     await this.pool.end();
+  }
+}
+
+/**
+ * CREATE SCHEMA IF NOT EXISTS is not safe against itself: two processes starting together (api +
+ * consumer) can both pass the "not exists" check and one fails on the catalog's unique index. A
+ * transaction-scoped advisory lock makes the second wait and then find the schema.
+ */
+async function createSchema(pool: pg.Pool, schema: string): Promise<void> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`create schema ${schema}`]);
+    await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+    await client.query('COMMIT');
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
   }
 }

@@ -65,8 +65,9 @@ export function createEndTransactionProcessor(ctx: BrokerContext, state: Transac
     const verdict = header.commitOrRollback;
     const who = `producer ${header.producerGroup} (${connection.addr})`;
     if (verdict !== EndTransactionType.COMMIT && verdict !== EndTransactionType.ROLLBACK) {
+      // routine outcomes of a transactional send (Apache warns; at hundreds per second that buries real warnings)
       if (verdict === EndTransactionType.NOT_TYPE) {
-        ctx.logger.warn(
+        ctx.logger.log(
           `${who} ${header.fromTransactionCheck ? 'answered a check with' : 'ended'} transaction ${header.msgId} as unknown; it will be checked${request.remark ? `: ${request.remark}` : ''}`,
           'EndTransactionProcessor',
         );
@@ -74,7 +75,7 @@ export function createEndTransactionProcessor(ctx: BrokerContext, state: Transac
       return undefined;
     }
     if (!header.fromTransactionCheck && verdict === EndTransactionType.ROLLBACK) {
-      ctx.logger.warn(`${who} rolled back transaction ${header.msgId}${request.remark ? `: ${request.remark}` : ''}`, 'EndTransactionProcessor');
+      ctx.logger.log(`${who} rolled back transaction ${header.msgId}${request.remark ? `: ${request.remark}` : ''}`, 'EndTransactionProcessor');
     }
 
     await state.ready();

@@ -155,7 +155,7 @@ describe('END_TRANSACTION', () => {
     await sleep(200);
     expect(h.ctx.store.maxOffset('Orders', 1)).toBe(0);
     expect(h.ctx.store.maxOffset(TRANS_OP_HALF_TOPIC, 0)).toBe(0);
-    expect(h.ctx.logger.has('warn', 'as unknown')).toBe(true);
+    expect(h.ctx.logger.has('log', 'as unknown')).toBe(true);
   });
 
   it('refuses a wrong producer group, wrong offsets and unknown half messages with SYSTEM_ERROR', async () => {
