@@ -19,6 +19,7 @@ import { OrderCreatedTransaction } from './orders/order-created.transaction.js';
 import { OrderRepository } from './orders/order-repository.js';
 import { OrdersController } from './orders/orders.controller.js';
 import { OrdersService } from './orders/orders.service.js';
+import { StatusOutbox } from './status/status-outbox.js';
 import { StatusRelayConsumer } from './status/status-relay.consumer.js';
 import { StatusTrackerConsumer } from './status/status-tracker.consumer.js';
 
@@ -42,6 +43,7 @@ export class OrderAppModule {
       { provide: ORDER_DATABASE, useValue: db },
       OrderRepository,
       OrdersService,
+      StatusOutbox,
       // Every role answers check-backs: any instance of the producer group may be asked.
       OrderCreatedTransaction,
       ConsumerStats,

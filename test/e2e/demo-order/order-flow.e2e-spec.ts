@@ -164,6 +164,7 @@ describe('the ordered status stream', () => {
       'every order shipped on the status stream',
     );
     expect(await countOf(app, `SELECT COUNT(*) AS n FROM status_violations`)).toBe(0);
+    expect(await countOf(app, `SELECT COUNT(*) AS n FROM status_outbox WHERE order_id LIKE $1`, [`status-%-${run}`])).toBe(0);
   }, 40_000);
 
   it('refuses transitions out of order', async () => {

@@ -1,7 +1,7 @@
 /**
  * demo-order on real MariaDB/MySQL (a database of its own, dropped after): the same transactional flow as on
- * PostgreSQL through the MySQL implementation of the SQL layer: commit, rollback, check-back commit, and
- * redelivery without a second effect.
+ * PostgreSQL through the MySQL implementation of the SQL layer: commit, rollback, check-back commit,
+ * redelivery without a second effect, and status changes through the outbox.
  */
 import 'reflect-metadata';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
@@ -88,4 +88,15 @@ describe('demo-order on MySQL/MariaDB', () => {
     expect(await countOf(app, `SELECT quantity AS n FROM stock WHERE sku = 'TEE-003'`)).toBe(stockBefore - 2);
     expect(await countOf(app, `SELECT COUNT(*) AS n FROM notifications WHERE order_id = $1`, [id('redeliver')])).toBe(1);
   }, 60_000);
+
+  it('moves an order created → paid → shipped through the status outbox, in order on the status stream', async () => {
+    expect((await postJson(app.url, '/orders', orderBody(id('status')))).status).toBe(201);
+    await eventually(async () => (await getJson(app.url, `/orders/${id('status')}`)).body['createdPublished'] === true, 15_000, 'confirmation');
+    expect((await postJson(app.url, `/orders/${id('status')}/pay`)).status).toBe(200);
+    expect((await postJson(app.url, `/orders/${id('status')}/ship`)).status).toBe(200);
+    expect((await postJson(app.url, `/orders/${id('status')}/ship`)).status).toBe(409);
+    await eventually(async () => (await countOf(app, `SELECT version AS n FROM order_status_view WHERE order_id = $1`, [id('status')])) === 3, 15_000, 'shipped on the status stream');
+    expect(await countOf(app, `SELECT COUNT(*) AS n FROM status_outbox WHERE order_id = $1`, [id('status')])).toBe(0);
+    expect(await countOf(app, `SELECT COUNT(*) AS n FROM status_violations WHERE order_id = $1`, [id('status')])).toBe(0);
+  }, 30_000);
 });

@@ -47,7 +47,9 @@ const environmentSchema = z.object({
    * check-back that finds no tx_log row for an older half message may answer ROLLBACK.
    */
   ORDER_LOCAL_TX_TIMEOUT_MS: positiveInt.default(10_000),
-  /** Accept the `faults` field of POST /orders (acceptance and tests only). */
+  /** How often the outbox relay sends status changes a crash or a failed send left unsent, ms. */
+  ORDER_OUTBOX_INTERVAL_MS: positiveInt.default(1_000),
+  /** Accept the `faults` field of POST /orders and of pay/ship (acceptance and tests only). */
   ORDER_FAULTS_ENABLED: booleanFlag.default(false),
   /** Embedded broker only: check-back interval and the age before a half message is checked, ms. */
   EMBEDDED_TX_CHECK_INTERVAL_MS: positiveInt.default(5_000),
@@ -68,6 +70,7 @@ export type OrderAppConfig = {
   producerGroup: string;
   localTxTimeoutMs: number;
   faultsEnabled: boolean;
+  outboxIntervalMs: number;
   embeddedTxCheckIntervalMs: number;
   embeddedTxTimeoutMs: number;
   logLevel: z.infer<typeof environmentSchema>['LOG_LEVEL'];
@@ -100,6 +103,7 @@ export function loadOrderConfig(env: Readonly<Record<string, string | undefined>
     producerGroup: e.ORDER_PRODUCER_GROUP,
     localTxTimeoutMs: e.ORDER_LOCAL_TX_TIMEOUT_MS,
     faultsEnabled: e.ORDER_FAULTS_ENABLED,
+    outboxIntervalMs: e.ORDER_OUTBOX_INTERVAL_MS,
     embeddedTxCheckIntervalMs: e.EMBEDDED_TX_CHECK_INTERVAL_MS,
     embeddedTxTimeoutMs: e.EMBEDDED_TX_TIMEOUT_MS,
     logLevel: e.LOG_LEVEL,

@@ -5,6 +5,8 @@
  *   transaction id) is what check-backs read;
  * - consumed: one row per (consumer, order id), written in the same transaction as the consumer's effect;
  * - user_points, notifications: the points and notification effects;
+ * - status_outbox: a status change (paid, shipped) written in the same transaction as the order's new status,
+ *   deleted once its ordered message is sent; what is left after a crash is sent by the outbox relay;
  * - order_status_view, status_violations: the ordered status tracker's state and any out-of-order event.
  */
 import type { SqlDatabase, SqlDialect } from './sql-database.js';
@@ -43,6 +45,12 @@ function ddl(dialect: SqlDialect): string[] {
        PRIMARY KEY (consumer, order_id))`,
     `CREATE TABLE IF NOT EXISTS user_points (user_id VARCHAR(64) PRIMARY KEY, points BIGINT NOT NULL)`,
     `CREATE TABLE IF NOT EXISTS notifications (id ${autoId}, order_id VARCHAR(64) NOT NULL, user_id VARCHAR(64) NOT NULL, kind VARCHAR(32) NOT NULL, created_at ${ts})`,
+    `CREATE TABLE IF NOT EXISTS status_outbox (
+       order_id VARCHAR(64) NOT NULL,
+       version INT NOT NULL,
+       status VARCHAR(16) NOT NULL,
+       created_ms BIGINT NOT NULL,
+       PRIMARY KEY (order_id, version))`,
     `CREATE TABLE IF NOT EXISTS order_status_view (order_id VARCHAR(64) PRIMARY KEY, status VARCHAR(16) NOT NULL, version INT NOT NULL)`,
     `CREATE TABLE IF NOT EXISTS status_violations (
        id ${autoId},

@@ -27,6 +27,15 @@ export const orderFaultsSchema = z
 
 export type OrderFaults = z.infer<typeof orderFaultsSchema>;
 
+export const statusChangeFaultsSchema = z
+  .object({
+    /** The process SIGKILLs itself right after the status change commits, before its ordered message is sent. */
+    killAfterCommit: z.boolean().optional(),
+  })
+  .strict();
+
+export type StatusChangeFaults = z.infer<typeof statusChangeFaultsSchema>;
+
 /** Thrown inside the local transaction to roll it back on request. */
 export class InjectedLocalTransactionFailure extends Error {
   override name = 'InjectedLocalTransactionFailure';

@@ -2,7 +2,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ORDER_DATABASE } from '../order-app.tokens.js';
 import type { SqlDatabase, SqlExecutor } from '../database/sql-database.js';
-import type { OrderItem, OrderStatus } from './order-events.js';
+import type { OrderItem, OrderStatus, OrderStatusEvent } from './order-events.js';
 
 export interface OrderRow {
   id: string;
@@ -69,13 +69,41 @@ export class OrderRepository {
     };
   }
 
-  /** Moves the order from one status to the next; false when it is not in `from` (or not yet published). */
+  /**
+   * Moves the order from one status to the next and records the change in status_outbox, in one
+   * transaction; false when the order is not in `from`, its created event is not published yet, or
+   * its previous change is still in the outbox (one unsent change per order keeps the stream in order).
+   */
   async transition(id: string, from: OrderStatus, to: OrderStatus, version: number): Promise<boolean> {
-    const { affected } = await this.db.query(
-      `UPDATE orders SET status = $3, version = $4 WHERE id = $1 AND status = $2 AND created_published = TRUE`,
-      [id, from, to, version],
+    return this.db.transaction(async (tx) => {
+      const { affected } = await tx.query(
+        `UPDATE orders SET status = $3, version = $4
+          WHERE id = $1 AND status = $2 AND created_published = TRUE
+            AND NOT EXISTS (SELECT 1 FROM status_outbox WHERE order_id = $1)`,
+        [id, from, to, version],
+      );
+      if (affected !== 1) return false;
+      await tx.query(`INSERT INTO status_outbox (order_id, version, status, created_ms) VALUES ($1, $2, $3, $4)`, [id, version, to, Date.now()]);
+      return true;
+    });
+  }
+
+  async hasUnsentStatusChange(id: string): Promise<boolean> {
+    const { rows } = await this.db.query(`SELECT 1 AS one FROM status_outbox WHERE order_id = $1`, [id]);
+    return rows.length > 0;
+  }
+
+  /** Status changes still unsent that were recorded before `beforeMs`, oldest first. */
+  async unsentStatusChanges(beforeMs: number, limit: number): Promise<OrderStatusEvent[]> {
+    const { rows } = await this.db.query<{ order_id: string; version: number; status: OrderStatus }>(
+      `SELECT order_id, version, status FROM status_outbox WHERE created_ms < $1 ORDER BY created_ms LIMIT ${Math.trunc(limit)}`,
+      [beforeMs],
     );
-    return affected === 1;
+    return rows.map((r) => ({ orderId: r.order_id, status: r.status, version: Number(r.version) }));
+  }
+
+  async statusChangeSent(event: OrderStatusEvent): Promise<void> {
+    await this.db.query(`DELETE FROM status_outbox WHERE order_id = $1 AND version = $2`, [event.orderId, event.version]);
   }
 
   async markCreatedPublished(id: string): Promise<void> {

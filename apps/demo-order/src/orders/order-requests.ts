@@ -1,6 +1,6 @@
 /** Request bodies of the orders API: zod schemas (validation) that also produce the OpenAPI schemas. */
 import { z } from 'zod';
-import { orderFaultsSchema } from './order-faults.js';
+import { orderFaultsSchema, statusChangeFaultsSchema } from './order-faults.js';
 
 const idPattern = /^[A-Za-z0-9_-]{1,64}$/;
 
@@ -19,6 +19,17 @@ export const createOrderSchema = z
   .strict();
 
 export type CreateOrderRequest = z.infer<typeof createOrderSchema>;
+
+/** Optional body of pay and ship. */
+export const statusChangeSchema = z
+  .object({
+    /** Fault injection; rejected unless the app runs with ORDER_FAULTS_ENABLED=true. */
+    faults: statusChangeFaultsSchema.optional(),
+  })
+  .strict()
+  .optional();
+
+export type StatusChangeRequest = z.infer<typeof statusChangeSchema>;
 
 export const orderIdSchema = z.string().regex(idPattern);
 

@@ -3,8 +3,11 @@ import { ApiBody, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/s
 import type { FastifyReply } from 'fastify';
 import { ZodValidationPipe } from '../http/zod-validation.pipe.js';
 import type { OrderRow } from './order-repository.js';
-import { createOrderSchema, openApiSchemaOf, orderIdSchema, type CreateOrderRequest } from './order-requests.js';
+import { createOrderSchema, openApiSchemaOf, orderIdSchema, statusChangeSchema, type CreateOrderRequest, type StatusChangeRequest } from './order-requests.js';
 import { OrdersService, type PlacedOrder } from './orders.service.js';
+
+const STATUS_CHANGE =
+  'The new status and a status_outbox row commit in one DB transaction; the ordered message (sharding key = order id) is sent right after, and by the outbox relay if that send fails or the process dies first.';
 
 @ApiTags('orders')
 @Controller('orders')
@@ -37,17 +40,21 @@ export class OrdersController {
 
   @Post(':id/pay')
   @HttpCode(200)
-  @ApiOperation({ summary: 'created → paid (ordered message, sharding key = order id)' })
+  @ApiOperation({ summary: 'created → paid', description: STATUS_CHANGE })
   @ApiParam({ name: 'id' })
-  pay(@Param('id', new ZodValidationPipe(orderIdSchema)) id: string): Promise<OrderRow> {
-    return this.orders.advance(id, 'paid');
+  @ApiBody({ schema: openApiSchemaOf(statusChangeSchema.unwrap()), required: false })
+  @ApiResponse({ status: 409, description: 'not in the previous status, not confirmed yet, or its previous change is not on the status stream yet' })
+  pay(@Param('id', new ZodValidationPipe(orderIdSchema)) id: string, @Body(new ZodValidationPipe(statusChangeSchema)) body: StatusChangeRequest): Promise<OrderRow> {
+    return this.orders.advance(id, 'paid', body?.faults);
   }
 
   @Post(':id/ship')
   @HttpCode(200)
-  @ApiOperation({ summary: 'paid → shipped (ordered message, sharding key = order id)' })
+  @ApiOperation({ summary: 'paid → shipped', description: STATUS_CHANGE })
   @ApiParam({ name: 'id' })
-  ship(@Param('id', new ZodValidationPipe(orderIdSchema)) id: string): Promise<OrderRow> {
-    return this.orders.advance(id, 'shipped');
+  @ApiBody({ schema: openApiSchemaOf(statusChangeSchema.unwrap()), required: false })
+  @ApiResponse({ status: 409, description: 'not in the previous status, not confirmed yet, or its previous change is not on the status stream yet' })
+  ship(@Param('id', new ZodValidationPipe(orderIdSchema)) id: string, @Body(new ZodValidationPipe(statusChangeSchema)) body: StatusChangeRequest): Promise<OrderRow> {
+    return this.orders.advance(id, 'shipped', body?.faults);
   }
 }

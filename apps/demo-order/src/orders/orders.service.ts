@@ -1,13 +1,15 @@
-/** Places orders through a transactional message, and moves them through paid and shipped with ordered messages. */
+/** Places orders through a transactional message, and moves them through paid and shipped with ordered messages (via the status outbox). */
 import { randomUUID } from 'node:crypto';
-import { ConflictException, ForbiddenException, Inject, Injectable, Logger, NotFoundException, ServiceUnavailableException, UnprocessableEntityException } from '@nestjs/common';
+import { ConflictException, ForbiddenException, Inject, Injectable, Logger, NotFoundException, UnprocessableEntityException } from '@nestjs/common';
 import { LocalTransactionError, RocketMQProducer } from '@app/rocketmq';
 import type { OrderAppConfig } from '../config/order-config.js';
 import { ORDER_CONFIG } from '../order-app.tokens.js';
-import { ORDER_CREATED_FLOW, ORDER_CREATED_TOPIC, ORDER_STATUS_TOPIC } from '../order-topics.js';
+import { ORDER_CREATED_FLOW, ORDER_CREATED_TOPIC } from '../order-topics.js';
+import { StatusOutbox } from '../status/status-outbox.js';
 import type { OrderTransactionArg } from './order-created.transaction.js';
 import { STATUS_VERSION, type OrderCreatedEvent, type OrderStatus, type OrderStatusEvent } from './order-events.js';
 import { OrderRepository, type OrderRow } from './order-repository.js';
+import type { StatusChangeFaults } from './order-faults.js';
 import type { CreateOrderRequest } from './order-requests.js';
 
 export interface PlacedOrder {
@@ -27,6 +29,7 @@ export class OrdersService {
   constructor(
     private readonly producer: RocketMQProducer,
     private readonly orders: OrderRepository,
+    private readonly outbox: StatusOutbox,
     @Inject(ORDER_CONFIG) private readonly config: OrderAppConfig,
   ) {}
 
@@ -67,23 +70,32 @@ export class OrdersService {
   }
 
   /**
-   * created → paid → shipped. The status row changes first (conditionally, so concurrent calls
-   * cannot both win), then the ordered message goes out with the order id as sharding key; if the
-   * send fails the change is undone. (Ordered sends cannot be transactional in RocketMQ; a crash
-   * between the two loses the event — an outbox relay would close that gap.)
+   * created → paid → shipped. The new status and its status_outbox row commit together (conditionally,
+   * so concurrent calls cannot both win), then the ordered message goes out with the order id as
+   * sharding key. If that send fails, or the process dies before it, the outbox relay sends it: the
+   * change is never lost, and the next change waits (409) until this one is on the stream.
    */
-  async advance(id: string, to: 'paid' | 'shipped'): Promise<OrderRow> {
+  async advance(id: string, to: 'paid' | 'shipped', faults: StatusChangeFaults = {}): Promise<OrderRow> {
+    if (Object.keys(faults).length > 0 && !this.config.faultsEnabled) {
+      throw new ForbiddenException('fault injection is off (start the app with ORDER_FAULTS_ENABLED=true)');
+    }
     const order = await this.get(id);
     if (NEXT[order.status] !== to) throw new ConflictException(`order ${id} is ${order.status}; it cannot become ${to}`);
     if (!order.createdPublished) throw new ConflictException(`order ${id} is not confirmed yet (its created event is not on the status stream); retry shortly`);
     const version = STATUS_VERSION[to];
-    if (!(await this.orders.transition(id, order.status, to, version))) throw new ConflictException(`order ${id} changed meanwhile; reload it`);
-    const event: OrderStatusEvent = { orderId: id, status: to, version };
+    if (!(await this.orders.transition(id, order.status, to, version))) {
+      if (await this.orders.hasUnsentStatusChange(id)) throw new ConflictException(`order ${id}: its previous status change is not on the status stream yet; retry shortly`);
+      throw new ConflictException(`order ${id} changed meanwhile; reload it`);
+    }
+    if (faults.killAfterCommit) {
+      this.logger.warn(`order ${id} is ${to}; SIGKILL before its ordered message is sent (faults.killAfterCommit)`);
+      process.kill(process.pid, 'SIGKILL');
+    }
+    const change: OrderStatusEvent = { orderId: id, status: to, version };
     try {
-      await this.producer.sendOrderly(`${ORDER_STATUS_TOPIC}:${to}`, event, id, { keys: id });
+      await this.outbox.send(change);
     } catch (error) {
-      await this.orders.transition(id, to, order.status, order.version).catch(() => undefined);
-      throw new ServiceUnavailableException(`the ${to} event of order ${id} could not be sent (${(error as Error).message}); nothing changed`);
+      this.logger.warn(`order ${id} is ${to}; its ordered message could not be sent now (${(error as Error).message}); the outbox relay will send it`);
     }
     return { ...order, status: to, version };
   }
