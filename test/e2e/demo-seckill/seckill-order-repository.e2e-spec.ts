@@ -6,6 +6,7 @@ import type { OrderRepository } from '../../../apps/demo-seckill/src/orders/orde
 import { PGliteDriver } from '../../../apps/demo-seckill/src/orders/pglite-driver.js';
 import { PostgresDriver } from '../../../apps/demo-seckill/src/orders/postgres-driver.js';
 import { SqlOrderRepository } from '../../../apps/demo-seckill/src/orders/sql-order-repository.js';
+import type { SqlDriver, SqlValue } from '../../../apps/demo-seckill/src/orders/sql-driver.js';
 import { POSTGRES_URL, isolatedServices, runId } from './seckill-support.js';
 
 jest.setTimeout(60_000);
@@ -19,17 +20,41 @@ async function mysqlAdmin(sql: string): Promise<void> {
   await connection.query(sql).finally(() => connection.end());
 }
 
+const openPostgres = () => PostgresDriver.connect(POSTGRES_URL, pgServices.schema, 4);
+async function openMariaDb(): Promise<SqlDriver> {
+  await mysqlAdmin(`CREATE DATABASE IF NOT EXISTS ${mysqlDatabase}`);
+  return MysqlDriver.connect(`${MYSQL_ROOT}/${mysqlDatabase}`, 4);
+}
+
 const implementations: [string, () => Promise<SqlOrderRepository>][] = [
   ['PGlite', async () => new SqlOrderRepository(await PGliteDriver.open(undefined))],
-  ['PostgreSQL', async () => new SqlOrderRepository(await PostgresDriver.connect(POSTGRES_URL, pgServices.schema, 4))],
-  [
-    'MariaDB',
-    async () => {
-      await mysqlAdmin(`CREATE DATABASE IF NOT EXISTS ${mysqlDatabase}`);
-      return new SqlOrderRepository(await MysqlDriver.connect(`${MYSQL_ROOT}/${mysqlDatabase}`, 4));
-    },
-  ],
+  ['PostgreSQL', async () => new SqlOrderRepository(await openPostgres())],
+  ['MariaDB', async () => new SqlOrderRepository(await openMariaDb())],
 ];
+
+/** The real driver, pausing inside every transaction right after its first statement, so a test can interleave another connection there. */
+function pausingAfterFirstStatement(driver: SqlDriver, pause: () => Promise<void>): SqlDriver {
+  return {
+    dialect: driver.dialect,
+    description: driver.description,
+    query: <Row,>(sql: string, params?: readonly SqlValue[]) => driver.query<Row>(sql, params),
+    transaction: (work) =>
+      driver.transaction((tx) => {
+        let first = true;
+        return work({
+          query: async <Row,>(sql: string, params?: readonly SqlValue[]) => {
+            const result = await tx.query<Row>(sql, params);
+            if (first) {
+              first = false;
+              await pause();
+            }
+            return result;
+          },
+        });
+      }),
+    close: () => driver.close(),
+  };
+}
 
 afterAll(async () => {
   await pgServices.drop();
@@ -83,5 +108,37 @@ describe.each(implementations)('order repository on %s', (_name, open) => {
     expect(await repo.findTicket('tf')).toMatchObject({ status: 'FAILED', reason: 'unknown_sale' });
     expect(await repo.markFailed({ ticketId: 't1', sku: 'phone', userId: 'alice' }, 'late')).toBe('CREATED');
     expect(await repo.saleStats('phone')).toMatchObject({ ticketsFailed: 1 });
+  });
+});
+
+// API and consumer are separate processes on these two: their connections race for real
+describe.each([
+  ['PostgreSQL', openPostgres],
+  ['MariaDB', openMariaDb],
+])('the ticket row arbitrates between the consumer and a failed send, on %s', (_name, openDriver) => {
+  it("makes the API's markFailed wait for an order in progress and find it CREATED (its unit is not given back)", async () => {
+    const api = new SqlOrderRepository(await openDriver());
+    let reached!: () => void;
+    let release!: () => void;
+    const atPause = new Promise<void>((r) => (reached = r));
+    const resume = new Promise<void>((r) => (release = r));
+    const consumer = new SqlOrderRepository(pausingAfterFirstStatement(await openDriver(), () => (reached(), resume)));
+    try {
+      await api.ensureSchema();
+      await api.saveSale({ sku: 'race', stock: 1, startsAt: 0, ratePerSec: 1, burst: 1, createdAt: 0 });
+      const request = { ticketId: 'race-1', sku: 'race', userId: 'erin' };
+      const placing = consumer.placeOrder(request);
+      await atPause; // the consumer's transaction holds the new ticket row, not committed yet
+      const marking = api.markFailed(request, 'send_failed: timeout');
+      const first = await Promise.race([marking.then(() => 'markFailed returned'), new Promise((r) => setTimeout(() => r('markFailed waits'), 500))]);
+      expect(first).toBe('markFailed waits');
+      release();
+      expect(await placing).toBe('created');
+      expect(await marking).toBe('CREATED');
+      expect(await api.saleStats('race')).toEqual({ orders: 1, distinctUsers: 1, ticketsCreated: 1, ticketsFailed: 0 });
+    } finally {
+      release();
+      await Promise.all([api.close(), consumer.close()]);
+    }
   });
 });

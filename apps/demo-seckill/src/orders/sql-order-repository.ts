@@ -29,6 +29,9 @@ const SCHEMA = [
      updated_at BIGINT NOT NULL)`,
 ];
 
+/** Thrown inside placeOrder's transaction to roll its ticket row back. */
+class DuplicateUser extends Error {}
+
 /** Foreign-key violation: PostgreSQL 23503, MySQL 1452. */
 const FOREIGN_KEY_VIOLATION = new Set(['23503', '1452']);
 
@@ -109,22 +112,29 @@ export class SqlOrderRepository implements OrderRepository {
     try {
       return await this.db.transaction((tx) => this.placeOrderIn(tx, request));
     } catch (error) {
+      if (error instanceof DuplicateUser) return 'duplicate_user';
       if (FOREIGN_KEY_VIOLATION.has(sqlErrorCode(error) ?? '')) return 'unknown_sale';
       throw error;
     }
   }
 
+  /**
+   * The ticket row first: it is what arbitrates with the API's markFailed after a failed send. Whichever
+   * inserts it first wins; the other waits on the key until that transaction ends and then finds it
+   * settled. (Inserting the order first would let a FAILED row slip in between, leaving an order whose
+   * unit the API gives back.)
+   */
   private async placeOrderIn(tx: SqlRunner, { ticketId, sku, userId }: OrderRequest): Promise<PlaceOrderOutcome> {
-    const settled = await tx.query<{ status: TicketStatus }>('SELECT status FROM seckill_tickets WHERE ticket_id = ?', [ticketId]);
-    if (settled.rows[0]) return settled.rows[0].status === 'CREATED' ? 'already_created' : 'already_failed';
     const now = Date.now();
-    const inserted = await tx.query(this.insertOrSkip('seckill_orders', ['ticket_id', 'sku', 'user_id', 'created_at'], 'ticket_id'), [ticketId, sku, userId, now]);
-    if (inserted.affected === 0) {
-      const holder = await tx.query<{ ticket_id: string }>('SELECT ticket_id FROM seckill_orders WHERE sku = ? AND user_id = ?', [sku, userId]);
-      if (holder.rows[0]?.ticket_id !== ticketId) return 'duplicate_user';
+    const ticket = await tx.query(this.insertOrSkip('seckill_tickets', ['ticket_id', 'sku', 'user_id', 'status', 'reason', 'updated_at'], 'ticket_id'), [ticketId, sku, userId, 'CREATED', null, now]);
+    if (ticket.affected === 0) {
+      const settled = await tx.query<{ status: TicketStatus }>('SELECT status FROM seckill_tickets WHERE ticket_id = ?', [ticketId]);
+      return settled.rows[0]?.status === 'CREATED' ? 'already_created' : 'already_failed';
     }
-    await tx.query(this.insertOrSkip('seckill_tickets', ['ticket_id', 'sku', 'user_id', 'status', 'reason', 'updated_at'], 'ticket_id'), [ticketId, sku, userId, 'CREATED', null, now]);
-    return inserted.affected === 0 ? 'already_created' : 'created';
+    const order = await tx.query(this.insertOrSkip('seckill_orders', ['ticket_id', 'sku', 'user_id', 'created_at'], 'ticket_id'), [ticketId, sku, userId, now]);
+    // the ticket was new, so the conflict is (sku, user_id): another ticket holds this user's order; roll back
+    if (order.affected === 0) throw new DuplicateUser();
+    return 'created';
   }
 
   async markFailed(request: OrderRequest, reason: string): Promise<TicketStatus> {
