@@ -5,7 +5,7 @@
  * Exactly 1,000 orders must result, no user twice, stock never below 0, every ticket settled.
  *
  *   node --import @swc-node/register/esm-register apps/demo-seckill/scripts/acceptance.ts [load.ts flags] \
- *     [--order-rate 500] [--kill-at 400] [--keep]
+ *     [--order-rate 500] [--kill-at <orders; default half the stock>] [--keep]
  *
  * Services: ROCKETMQ_NAMESRV (absent: an embedded broker in a child process), DATABASE_URL (default the
  * local PostgreSQL, in a schema of its own), REDIS_URL (default the local Redis, under a key prefix of
@@ -25,7 +25,7 @@ const say = (line: string) => process.stdout.write(`${line}\n`);
 async function main(): Promise<void> {
   const { values, tokens } = parseArgs({
     args: process.argv.slice(2),
-    options: { 'order-rate': { type: 'string', default: '500' }, 'kill-at': { type: 'string', default: '400' }, keep: { type: 'boolean', default: false } },
+    options: { 'order-rate': { type: 'string', default: '500' }, 'kill-at': { type: 'string' }, keep: { type: 'boolean', default: false } },
     strict: false,
     tokens: true,
   });
@@ -33,7 +33,8 @@ async function main(): Promise<void> {
   const loadArgs = tokens.flatMap((t) => (t.kind === 'option' && !own.has(t.name) ? [t.rawName, ...(t.value === undefined ? [] : [t.value])] : t.kind === 'positional' ? [t.value] : []));
   const { plan, saleRatePerSec, drainTimeoutMs, warmupRequests } = parsePlanArgs(loadArgs);
   const ordersPerSec = Number(values['order-rate']);
-  const killAt = Number(values['kill-at']);
+  // mid-drain: by default once half the stock has become orders
+  const killAt = values['kill-at'] === undefined ? Math.floor(plan.stock / 2) : Number(values['kill-at']);
 
   const runId = `seckill_acc_${Date.now().toString(36)}`;
   const databaseUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -73,7 +74,7 @@ async function main(): Promise<void> {
     const [url] = await Promise.all([api.ready, consumer.ready]);
     say(`api ${url} (pid ${api.child.pid}), consumer pid ${consumer.child.pid}, ${ordersPerSec} orders/s`);
 
-    await warmUp(url!, warmupRequests, plan.connections);
+    const warmupOrders = await warmUp(url!, warmupRequests, plan.connections);
     await createSale(url!, plan.sku, plan.stock, saleRatePerSec);
     const bodies = planRequests(plan);
 
@@ -111,7 +112,7 @@ async function main(): Promise<void> {
       `order rate before the kill: ${rate} (bounded by the arrival of accepted requests)`,
       `order rate of the restarted consumer on its backlog: ${kill.at !== undefined && kill.restartedReadyMs !== undefined ? orderRate(samples, undefined, kill.at + kill.restartedReadyMs) : 'not measured'}`,
       `the consumer restart (a new Node process: TypeScript compile + Nest start) is inside the drain time`,
-      `warm-up before the burst: ${warmupRequests} requests on a separate sale (not measured)`,
+      `warm-up before the burst: ${warmupRequests} requests on a separate sale, ${warmupOrders} of them accepted and made orders (not measured)`,
       `load generator (autocannon, ${burst.connections} connections${burst.connections === plan.connections ? '' : `, ${plan.connections} asked: a count that splits the rate evenly`}) on the same ${machine()}`,
     ];
     say('');

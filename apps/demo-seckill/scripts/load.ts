@@ -58,7 +58,7 @@ export function machine(): string {
 
 async function main(): Promise<void> {
   const { url, plan, saleRatePerSec, drainTimeoutMs, warmupRequests } = parsePlanArgs(process.argv.slice(2));
-  await warmUp(url, warmupRequests, plan.connections);
+  const warmupOrders = await warmUp(url, warmupRequests, plan.connections);
   await createSale(url, plan.sku, plan.stock, saleRatePerSec);
   const bodies = planRequests(plan);
   process.stdout.write(`sale ${plan.sku} created; firing ${plan.requests} requests over ${plan.durationSec} s ...\n`);
@@ -71,7 +71,7 @@ async function main(): Promise<void> {
   applySamples(drain, samples, burst.startedAt, accepted);
   const statuses = await ticketStatuses(url, burst.acceptedTickets);
   const checks = checkInvariants(plan, burst, drain, statuses);
-  const notes = [`order rate while draining: ${orderRate(samples)}`, `warm-up before the burst: ${warmupRequests} requests on a separate sale (not measured)`, `load generator (autocannon, ${burst.connections} connections${burst.connections === plan.connections ? '' : `, ${plan.connections} asked: a count that splits the rate evenly`}) on the same machine`];
+  const notes = [`order rate while draining: ${orderRate(samples)}`, `warm-up before the burst: ${warmupRequests} requests on a separate sale, ${warmupOrders} of them accepted and made orders (not measured)`, `load generator (autocannon, ${burst.connections} connections${burst.connections === plan.connections ? '' : `, ${plan.connections} asked: a count that splits the rate evenly`}) on the same machine`];
   process.stdout.write(`\n${formatReport({ title: 'Seckill load run', target: url, setup: machine(), notes }, plan, burst, drain, checks)}\n`);
   if (checks.some((c) => !c.ok)) process.exitCode = 1;
 }

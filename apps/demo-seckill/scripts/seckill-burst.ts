@@ -156,20 +156,30 @@ export async function fireBurst(url: string, plan: BurstPlan, bodies: string[]):
 }
 
 /**
- * Warms the API up (JIT, connection pools) on a sale of its own: a flash-sale server is warm when
- * the sale opens. The requests are not part of the measured burst.
+ * Warms the app up (JIT, connection pools) on a sale of its own: a flash-sale server is warm when the
+ * sale opens. Half the requests are accepted (the accept path: gate, durable send, then the consumer's
+ * order), half sold out; it returns once the consumer has created those orders, so the burst starts
+ * on an idle consumer. Not part of the measured burst. Returns the warm-up orders created.
  */
-export async function warmUp(url: string, requests: number, connections: number): Promise<void> {
-  if (requests <= 0) return;
+export async function warmUp(url: string, requests: number, connections: number, drainTimeoutMs = 120_000): Promise<number> {
+  if (requests <= 0) return 0;
   const sku = `warmup-${Date.now().toString(36)}`;
-  await createSale(url, sku, 50);
+  const stock = Math.max(1, Math.floor(requests / 2));
+  await createSale(url, sku, stock, Math.max(stock, 1000));
   let next = 0;
   await (autocannon({
     url,
     connections,
     amount: requests,
-    requests: [{ method: 'POST', path: '/seckill', headers: { 'content-type': 'application/json' }, setupRequest: (request) => ({ ...request, body: JSON.stringify({ sku, userId: `w${next++ % 500}` }) }) }],
+    requests: [{ method: 'POST', path: '/seckill', headers: { 'content-type': 'application/json' }, setupRequest: (request) => ({ ...request, body: JSON.stringify({ sku, userId: `w${next++}` }) }) }],
   }) as unknown as PromiseLike<autocannon.Result>);
+  const started = Date.now();
+  for (;;) {
+    const sale = await readSale(url, sku);
+    if (sale.ticketsCreated + sale.ticketsFailed >= sale.stock - sale.remaining) return sale.orders;
+    if (Date.now() - started > drainTimeoutMs) throw new Error(`the warm-up orders were not drained in ${drainTimeoutMs} ms: ${JSON.stringify(sale)}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }
 
 /** Polls the sale until every accepted ticket is settled (CREATED or FAILED); `onProgress` sees each poll. */
@@ -227,15 +237,18 @@ export function applySamples(drain: DrainResult, samples: SaleSample[], burstSta
 }
 
 /**
- * Orders per second over the samples in [from, until] (default: all), from the first sample with an
- * order to the first sample at the final count (so idle time after the drain does not count).
+ * Orders per second over the samples in [from, until] (default: all), from the last sample before the
+ * count first grows (a restarted consumer's start-up is not counted) to the first sample at the final
+ * count (idle time after the drain is not counted either).
  */
 export function orderRate(samples: SaleSample[], until?: number, from?: number): string {
   const window = samples.filter((s) => (until === undefined || s.at <= until) && (from === undefined || s.at >= from));
-  const first = window.find((s) => s.sale.orders > 0);
+  const base = window[0]?.sale.orders;
+  const grows = window.findIndex((s) => s.sale.orders > base!);
   const finalCount = window.at(-1)?.sale.orders;
   const last = window.find((s) => s.sale.orders === finalCount);
-  if (!first || !last || last.at === first.at) return 'not measured';
+  if (grows < 1 || !last) return 'not measured';
+  const first = window[grows - 1]!;
   const orders = last.sale.orders - first.sale.orders;
   return `${Math.round((orders / (last.at - first.at)) * 1000)} orders/s (${orders} orders in ${last.at - first.at} ms)`;
 }
