@@ -109,8 +109,8 @@ async function main(): Promise<void> {
     const rate = orderRate(samples, kill.at);
     const notes = [
       `API and consumer are separate processes (src/main.ts, SECKILL_ROLE=api / consumer); ORDER_RATE_PER_SEC=${ordersPerSec}; broker ${embedded ? 'embedded (child process)' : nameServer}; PostgreSQL + Redis`,
-      `order rate before the kill: ${rate} (bounded by the arrival of accepted requests)`,
-      `order rate of the restarted consumer on its backlog: ${kill.at !== undefined && kill.restartedReadyMs !== undefined ? orderRate(samples, undefined, kill.at + kill.restartedReadyMs) : 'not measured'}`,
+      `order rate before the kill: ${rate} (ORDER_RATE_PER_SEC=${ordersPerSec})`,
+      `new orders per second of the restarted consumer on its backlog: ${kill.at !== undefined && kill.restartedReadyMs !== undefined ? orderRate(samples, undefined, kill.at + kill.restartedReadyMs) : 'not measured'} (at the same limit it also re-reads what the killed one had handled but not yet committed, up to about a second's worth)`,
       `the consumer restart (a new Node process: TypeScript compile + Nest start) is inside the drain time`,
       `warm-up before the burst: ${warmupRequests} requests on a separate sale, ${warmupOrders} of them accepted and made orders (not measured)`,
       `load generator (autocannon, ${burst.connections} connections${burst.connections === plan.connections ? '' : `, ${plan.connections} asked: a count that splits the rate evenly`}) on the same ${machine()}`,
