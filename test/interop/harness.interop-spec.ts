@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 
 import { startApacheRocketMQ, type RunningApacheCluster } from './support/apache-rocketmq.js';
 import { javaSource, parseJsonLines, runJava, runJavaDetailed } from './support/java-client.js';
+import { retryUntilStatsSampled } from './support/helpers.js';
 
 const VERSIONS = (process.env.ROCKETMQ_HARNESS_VERSIONS ?? process.env.ROCKETMQ_VERSION ?? '5.5.1,4.9.8')
   .split(',')
@@ -71,7 +72,7 @@ describe.each(VERSIONS)('Apache RocketMQ %s harness', (version) => {
     });
 
     it('mqadmin clusterList shows the broker', async () => {
-      const r = await cluster.mqadmin(['clusterList']);
+      const r = await retryUntilStatsSampled(() => cluster.mqadmin(['clusterList']));
       expect(r.code).toBe(0);
       expect(r.stdout).toContain('DefaultCluster');
       expect(r.stdout).toContain('broker-a');

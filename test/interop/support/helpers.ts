@@ -28,3 +28,17 @@ export class Cleanups {
     while (this.tasks.length > 0) await this.tasks.pop()!().catch(() => undefined);
   }
 }
+
+/**
+ * Runs an mqadmin command that reads broker runtime stats (clusterList) again while an Apache 4.9.x broker answers
+ * GET_BROKER_RUNTIME_INFO with NoSuchElementException: its stats lists are empty until the first sample, seconds
+ * after start-up (LinkedList.getLast in the Java broker). Any other failure is returned at once.
+ */
+export async function retryUntilStatsSampled<R extends { code: number; stdout: string; stderr: string }>(run: () => Promise<R>, timeoutMs = 30_000): Promise<R> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const result = await run();
+    if (result.code === 0 || !/NoSuchElementException/.test(result.stdout + result.stderr) || Date.now() > deadline) return result;
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+  }
+}

@@ -31,6 +31,8 @@ import org.apache.rocketmq.remoting.RPCHook;
  *   --no-consume       only send
  *   --group G          consumer group (default HarnessCG_<pid>_<millis>)
  *   --timeout MS       how long to wait for all messages to be consumed (default 60000)
+ *   --body-size N      body of N bytes ("hello-i " repeated; the client compresses bodies of 4096 bytes and more,
+ *                      with -Drocketmq.message.compressType=ZLIB|LZ4|ZSTD on 5.x)
  *
  * Output: one JSON object per line on stdout:
  *   {"type":"send","i":0,"msgId":"...","offsetMsgId":"...","status":"SEND_OK","brokerName":"...","queueId":0,"queueOffset":0}
@@ -83,9 +85,21 @@ public final class JavaProducerConsumer {
         return b.toString();
     }
 
+    /** "hello-i", or "hello-i " repeated and cut to `size` characters. */
+    static String body(int i, int size) {
+        if (size < 0) {
+            return "hello-" + i;
+        }
+        StringBuilder b = new StringBuilder(size + 16);
+        while (b.length() < size) {
+            b.append("hello-").append(i).append(' ');
+        }
+        return b.substring(0, size);
+    }
+
     public static void main(String[] argv) throws Exception {
         if (argv.length < 2) {
-            System.err.println("usage: JavaProducerConsumer <namesrvAddr> <topic> [--count N] [--tag T] [--ak KEY --sk SECRET] [--no-consume] [--group G] [--timeout MS]");
+            System.err.println("usage: JavaProducerConsumer <namesrvAddr> <topic> [--count N] [--tag T] [--ak KEY --sk SECRET] [--no-consume] [--group G] [--timeout MS] [--body-size N]");
             System.exit(64);
         }
         String namesrv = argv[0];
@@ -97,6 +111,7 @@ public final class JavaProducerConsumer {
         boolean consume = true;
         String group = "HarnessCG_" + ProcessHandle.current().pid() + "_" + System.currentTimeMillis();
         long timeoutMs = 60000;
+        int bodySize = -1;
         for (int i = 2; i < argv.length; i++) {
             switch (argv[i]) {
                 case "--count": count = Integer.parseInt(argv[++i]); break;
@@ -106,6 +121,7 @@ public final class JavaProducerConsumer {
                 case "--no-consume": consume = false; break;
                 case "--group": group = argv[++i]; break;
                 case "--timeout": timeoutMs = Long.parseLong(argv[++i]); break;
+                case "--body-size": bodySize = Integer.parseInt(argv[++i]); break;
                 default:
                     System.err.println("unknown option " + argv[i]);
                     System.exit(64);
@@ -124,7 +140,7 @@ public final class JavaProducerConsumer {
 
         List<String> sent = new ArrayList<>();
         for (int i = 0; i < count; i++) {
-            Message msg = new Message(topic, tag, "key-" + i, ("hello-" + i).getBytes(StandardCharsets.UTF_8));
+            Message msg = new Message(topic, tag, "key-" + i, body(i, bodySize).getBytes(StandardCharsets.UTF_8));
             msg.putUserProperty("idx", Integer.toString(i));
             try {
                 SendResult r = producer.send(msg);

@@ -3,11 +3,14 @@
  *
  * Producers compress bodies of at least 4096 bytes with zlib (RFC 1950, i.e. with the zlib header) at level 5 and
  * set sysFlag `COMPRESSED | COMPRESSION_ZLIB_TYPE` (0x301), as Java 4.9.4+ and 5.x do. Readers from 4.9.0–4.9.3
- * look only at bit 0 and inflate, so 0x301 stays readable for them. LZ4 and ZSTD (types 1 and 2) are recognised
- * on read but not implemented (no dependency for them): decoding such a body raises UnsupportedCompressionError.
+ * look only at bit 0 and inflate, so 0x301 stays readable for them. Bodies from Java 5.x producers configured with
+ * `compressType` LZ4 or ZSTD (types 1 and 2) are decoded too: LZ4 frames by lz4-frame.ts, Zstandard frames by fzstd
+ * (pure JavaScript; Node 20's zlib has no zstd).
  */
 import { deflateSync, inflateSync } from 'node:zlib';
+import { decompress as zstdDecompress } from 'fzstd';
 import { RocketMQProtocolError } from '../errors.js';
+import { decodeLz4Frames } from './lz4-frame.js';
 import { MessageSysFlag } from './message-const.js';
 
 export type CompressionType = 'ZLIB' | 'LZ4' | 'ZSTD';
@@ -23,7 +26,7 @@ export class UnsupportedCompressionError extends RocketMQProtocolError {
   constructor(readonly compressionType: CompressionType | number) {
     super(
       `Message body is compressed with ${typeof compressionType === 'number' ? `unknown compression type ${compressionType}` : compressionType}, which this client does not support; ` +
-        'have producers use zlib (rocketmq.message.compressType=ZLIB, the default)',
+        'have producers use ZLIB (the default), LZ4 or ZSTD',
     );
   }
 }
@@ -71,13 +74,27 @@ export function maybeCompressBody(body: Buffer, options: CompressOptions = {}): 
 
 /**
  * Decompress a body whose sysFlag has COMPRESSED set (returns `body` unchanged otherwise).
- * Throws UnsupportedCompressionError for LZ4/ZSTD and RocketMQProtocolError for corrupt zlib data.
+ * Throws UnsupportedCompressionError for an unknown type and RocketMQProtocolError for corrupt data.
  */
 export function decompressBody(body: Buffer, sysFlag: number): Buffer {
   if ((sysFlag & MessageSysFlag.COMPRESSED) === 0) return body;
-  const type = compressionTypeOf(sysFlag);
-  if (type !== 'ZLIB') throw new UnsupportedCompressionError(type);
-  return inflateBody(body);
+  switch (compressionTypeOf(sysFlag)) {
+    case 'ZLIB':
+      return inflateBody(body);
+    case 'LZ4':
+      return decodeLz4Frames(body);
+    case 'ZSTD':
+      return zstdBody(body);
+  }
+}
+
+function zstdBody(body: Buffer): Buffer {
+  try {
+    const out = zstdDecompress(body);
+    return Buffer.from(out.buffer, out.byteOffset, out.byteLength);
+  } catch (cause) {
+    throw new RocketMQProtocolError(`Cannot decode a Zstandard-compressed message body (${(cause as Error).message})`, undefined, { cause });
+  }
 }
 
 /** Inflate a zlib stream (with header); RocketMQProtocolError when it is corrupt. */

@@ -139,10 +139,14 @@ describe('stored message record', () => {
     expect(decodeStoredMessage(encodeStoredMessage(input({ body: z, sysFlag: 1 }))).body.equals(raw)).toBe(true);
   });
 
-  it('raises UnsupportedCompressionError for LZ4 and ZSTD bodies', () => {
-    const buf = encodeStoredMessage(input({ sysFlag: 0x101 }));
-    expect(() => decodeStoredMessage(buf)).toThrow(UnsupportedCompressionError);
-    expect(() => decodeStoredMessage(encodeStoredMessage(input({ sysFlag: 0x201 })))).toThrow(/ZSTD/);
+  it('decodes LZ4 and ZSTD bodies, and raises typed errors for an unknown type or a corrupt body', () => {
+    // "hello hello hello" as the lz4 and zstd CLIs frame it (a stored LZ4 block; a Zstandard frame without content size)
+    const lz4 = Buffer.from('04224d186040821100008068656c6c6f2068656c6c6f2068656c6c6f00000000', 'hex');
+    const zstd = Buffer.from('28b52ffd00586500003068656c6c6f200100314a11', 'hex');
+    expect(decodeStoredMessage(encodeStoredMessage(input({ body: lz4, sysFlag: 0x101 }))).body.toString()).toBe('hello hello hello');
+    expect(decodeStoredMessage(encodeStoredMessage(input({ body: zstd, sysFlag: 0x201 }))).body.toString()).toBe('hello hello hello');
+    expect(() => decodeStoredMessage(encodeStoredMessage(input({ sysFlag: 0x401 })))).toThrow(UnsupportedCompressionError);
+    expect(() => decodeStoredMessage(encodeStoredMessage(input({ sysFlag: 0x101 })))).toThrow(/LZ4/);
   });
 
   it('detects a body CRC mismatch when asked', () => {
