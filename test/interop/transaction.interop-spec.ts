@@ -61,6 +61,7 @@ describe('transactional messages', () => {
     expect(received.map((m) => m.body.toString())).toEqual(['commit me']);
     expect(received[0]!.msgId).toBe(committed.msgId);
     expect(received[0]!.transactionId).toBeTruthy();
+    expect(received[0]!.properties['TRAN_MSG']).toBe('true'); // kept on the committed message by 4.9 and 5.x
   }, 40_000);
 
   it('passes the argument to the local transaction and reports its error; nothing is delivered when the check-back rolls back', async () => {

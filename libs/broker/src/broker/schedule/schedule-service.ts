@@ -32,26 +32,18 @@ export interface ScheduleServiceOptions {
   now?: () => number;
 }
 
-/** `messageTimeUp`: the message as it was sent, to its real topic and queue. Undefined when it cannot be restored. */
+/**
+ * `messageTimeUp`: the message to its real topic and queue. Its properties stay as they were stored, DELAY,
+ * REAL_TOPIC, REAL_QID and WAIT included: Apache (4.9 and 5.x) clears them from the property map after it has
+ * already serialised that map, so what consumers receive keeps them (checked against both). The copy is put
+ * without hooks, so DELAY does not schedule it again.
+ */
 export function restoreDelayedMessage(msg: MessageExt): InternalMessage | { error: string } {
   const realTopic = msg.properties[MessageConst.REAL_TOPIC];
   const realQueueId = integerProperty(msg.properties[MessageConst.REAL_QID]);
   if (!realTopic || realQueueId === undefined || realQueueId < 0) return { error: 'it has no REAL_TOPIC / REAL_QID' };
   if (realTopic === TRANS_HALF_TOPIC) return { error: `its real topic is ${TRANS_HALF_TOPIC}` };
-  const restored = copyOfStored(msg, realTopic, realQueueId);
-  const props = restored.properties;
-  for (const name of [
-    MessageConst.DELAY,
-    MessageConst.TIMER_DELIVER_MS,
-    MessageConst.TIMER_DELAY_SEC,
-    MessageConst.TIMER_DELAY_MS,
-    MessageConst.REAL_TOPIC,
-    MessageConst.REAL_QID,
-  ]) {
-    delete props[name];
-  }
-  props[MessageConst.WAIT] = 'false';
-  return restored;
+  return copyOfStored(msg, realTopic, realQueueId);
 }
 
 class LevelWorker {

@@ -46,18 +46,18 @@ function keyAtMost(p: PendingTimer, timerOutMs: number, queueOffset: number): bo
   return p.timerOutMs < timerOutMs || (p.timerOutMs === timerOutMs && p.queueOffset <= queueOffset);
 }
 
-/** `TimerMessageStore.convertMessage`: to the real topic and queue, REAL_* removed, enqueue/dequeue times added. */
+/**
+ * `TimerMessageStore.convertMessage`: to the real topic and queue, with the enqueue and dequeue times added. REAL_TOPIC,
+ * REAL_QID and WAIT stay as stored, as consumers of Apache 5.x receive them.
+ */
 export function restoreTimerMessage(msg: MessageExt, now: number): InternalMessage | { error: string } {
   const realTopic = msg.properties[MessageConst.REAL_TOPIC];
   const realQueueId = integerProperty(msg.properties[MessageConst.REAL_QID]);
   if (!realTopic || realQueueId === undefined || realQueueId < 0) return { error: 'it has no REAL_TOPIC / REAL_QID' };
   const restored = copyOfStored(msg, realTopic, realQueueId);
   const props = restored.properties;
-  delete props[MessageConst.REAL_TOPIC];
-  delete props[MessageConst.REAL_QID];
   props[MessageConst.TIMER_ENQUEUE_MS] = String(msg.storeTimestamp);
   props[MessageConst.TIMER_DEQUEUE_MS] = String(now);
-  props[MessageConst.WAIT] = 'false';
   return restored;
 }
 

@@ -1,6 +1,6 @@
 /**
  * END_TRANSACTION (37, `EndTransactionProcessor`): the producer's verdict on a half message. COMMIT stores the real
- * message (transaction type COMMIT, REAL_* and TRAN_MSG removed, preparedTransactionOffset = the half offset; put
+ * message (transaction type COMMIT, REAL_* removed, preparedTransactionOffset = the half offset; put
  * hooks apply, so a committed delay/timer message is scheduled) and writes an op record; ROLLBACK writes the op
  * record only; NOT_TYPE (unknown) is ignored without a response, the check-back will ask again.
  */
@@ -38,8 +38,8 @@ export function committedMessage(half: MessageExt, commitLogOffset: number): Int
   const props = msg.properties;
   delete props[MessageConst.REAL_TOPIC];
   delete props[MessageConst.REAL_QID];
-  delete props[MessageConst.TRAN_MSG];
   delete props[MessageConst.TRAN_PREPARED_QUEUE_OFFSET];
+  // TRAN_MSG stays, as Apache 5.x delivers it: consumers take the transaction id from messages that carry it
   msg.sysFlag = resetTransactionValue(half.sysFlag, MessageSysFlag.TRANSACTION_COMMIT_TYPE);
   msg.preparedTransactionOffset = commitLogOffset;
   return msg;
