@@ -42,7 +42,8 @@ const V3_4_9 = 63;
 const ILLEGAL_REMARK = (maxMessageSize: number) =>
   `the message is illegal, maybe msg body or properties length not matched. msg body length limit ${maxMessageSize}B, msg properties length limit 32KB.`;
 
-type CheckResult = { response: RemotingCommand } | { topicConfig: TopicConfig };
+/** `created`: the topic was auto-created by this send. */
+type CheckResult = { response: RemotingCommand } | { topicConfig: TopicConfig; created: boolean };
 
 export function sendProcessors(pc: ProcessorContext): Map<number, RequestHandler> {
   const { ctx } = pc;
@@ -64,6 +65,7 @@ export function sendProcessors(pc: ProcessorContext): Map<number, RequestHandler
       return { response: reply(request, ResponseCode.NO_PERMISSION, `Sending message to topic[${topic}] is forbidden.`) };
     }
     let topicConfig = ctx.topics.get(topic);
+    const created = !topicConfig;
     if (!topicConfig) {
       let topicSysFlag = 0;
       if (header.unitMode) topicSysFlag = topic.startsWith(RETRY_GROUP_TOPIC_PREFIX) ? 0x2 : 0x1;
@@ -86,7 +88,7 @@ export function sendProcessors(pc: ProcessorContext): Map<number, RequestHandler
         ),
       };
     }
-    return { topicConfig };
+    return { topicConfig, created };
   }
 
   /** `handleRetryAndDLQ`: a %RETRY% send past the maximum (or from an orderly group) goes to the DLQ. */
@@ -136,6 +138,9 @@ export function sendProcessors(pc: ProcessorContext): Map<number, RequestHandler
     const header = decodeHeader(request);
     const checked = msgCheck(request, header, connection);
     if ('response' in checked) return checked.response;
+    // like Apache (registerBrokerAll inside createTopicInSendMessageMethod): the name server knows a topic this
+    // send created before the producer hears back, so a consumer started right after finds its route
+    if (checked.created) await pc.registrationSettled();
     let topicConfig = checked.topicConfig;
     const body = request.body ?? Buffer.alloc(0);
     if (body.length > config.maxMessageSize) {
@@ -181,6 +186,7 @@ export function sendProcessors(pc: ProcessorContext): Map<number, RequestHandler
     const header = decodeHeader(request);
     const checked = msgCheck(request, header, connection);
     if ('response' in checked) return checked.response;
+    if (checked.created) await pc.registrationSettled();
     const topicConfig = checked.topicConfig;
     if (Buffer.byteLength(header.topic) > 127) {
       return reply(request, ResponseCode.MESSAGE_ILLEGAL, `message topic length too long ${header.topic.length}`);

@@ -77,6 +77,8 @@ interface Ready {
 
 const FLOW_CONTROL_DELAY_MS = 50;
 const PAUSED_DELAY_MS = 1000;
+/** Retry delay of a rebalance that could not take every queue (the push consumer's too). */
+const REBALANCE_RETRY_MS = 1000;
 
 export class PullConsumer implements ConsumerHandle {
   private readonly instance: ClientInstance;
@@ -92,6 +94,7 @@ export class PullConsumer implements ConsumerHandle {
   private readonly sleepers = new Set<() => void>();
   private mode: 'none' | 'subscribe' | 'assign' = 'none';
   private assigned: MessageQueue[] = [];
+  private rebalanceRetry: NodeJS.Timeout | undefined;
   private state: 'created' | 'running' | 'stopped' = 'created';
   private store: OffsetStore | undefined;
   private lastCommit = Date.now();
@@ -187,7 +190,7 @@ export class PullConsumer implements ConsumerHandle {
       this.state = 'running';
       for (const topic of this.subscriptions.keys()) await this.instance.updateTopicRoute(topic).catch(() => undefined);
       await this.instance.sendHeartbeatToAllBrokers();
-      if (this.mode === 'subscribe') await this.rebalanceImpl.doRebalance();
+      if (this.mode === 'subscribe') await this.rebalance();
       else await this.applyAssignment();
     } catch (error) {
       await this.shutdown().catch(() => undefined);
@@ -290,6 +293,7 @@ export class PullConsumer implements ConsumerHandle {
     if (this.state === 'stopped') return;
     const wasRunning = this.state === 'running';
     this.state = 'stopped';
+    clearTimeout(this.rebalanceRetry);
     for (const wake of [...this.sleepers, ...this.waiters]) wake();
     if (wasRunning) {
       if (this.options.autoCommit ?? true) await this.commit().catch((error: Error) => this.logger.warn(`final commit failed: ${error.message}`, 'PullConsumer'));
@@ -322,7 +326,14 @@ export class PullConsumer implements ConsumerHandle {
   }
 
   async rebalance(): Promise<void> {
-    if (this.state === 'running' && this.mode === 'subscribe') await this.rebalanceImpl.doRebalance();
+    if (this.state !== 'running' || this.mode !== 'subscribe') return;
+    // Not balanced (no start offset for a queue yet): again in 1 s, as the push consumer does, not at the next
+    // periodic rebalance 20 s later.
+    if (await this.rebalanceImpl.doRebalance()) return;
+    this.rebalanceRetry ??= setTimeout(() => {
+      this.rebalanceRetry = undefined;
+      if (this.state === 'running') this.instance.requestRebalance();
+    }, REBALANCE_RETRY_MS);
   }
 
   async persistOffsets(): Promise<void> {
